@@ -1,0 +1,18 @@
+/**
+ * Every container image regstack runs, pinned to an explicit version. An upgrade is a one-line diff.
+ * Keys are the roles the components ask for.
+ */
+export const images = {
+  /** CNCF Distribution 3.x (the default line). */
+  registry3: "registry:3.0.0",
+  /** CNCF Distribution 2.8 (still supported; what Debian ships). */
+  registry28: "registry:2.8.3",
+  /** joxit/docker-registry-ui, the web UI. */
+  ui: "joxit/docker-registry-ui:2.5.7",
+  /** Redis, the registry's blob-descriptor cache. */
+  redis: "redis:7.2.5-alpine",
+  /** busybox, for one-shot file and volume preparation jobs. */
+  tools: "busybox:1.36.1",
+} as const;
+
+export type ImageRole = keyof typeof images;

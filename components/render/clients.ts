@@ -1,0 +1,68 @@
+import { stringify } from "yaml";
+import { header } from "./yaml";
+
+/** One pull-through cache as a client sees it. */
+export interface ClientMirror {
+  /** Upstream URL, e.g. https://registry-1.docker.io. */
+  readonly upstream: string;
+  /** host:port clients reach the cache on. */
+  readonly endpoint: string;
+}
+
+export interface ClientView {
+  /** host:port of the private registry. */
+  readonly registry: string;
+  readonly mirrors: readonly ClientMirror[];
+  /** http while TLS is off, https behind the edge. */
+  readonly scheme: "http" | "https";
+}
+
+/** The registry name containerd and k3s use for an upstream: Docker Hub is "docker.io". */
+export function upstreamRegistryName(upstream: string): string {
+  const host = new URL(upstream).host;
+  return host === "registry-1.docker.io" || host === "index.docker.io" ? "docker.io" : host;
+}
+
+/** dockerd's daemon.json fragment: registry-mirrors applies to Docker Hub only (see field notes). */
+export function renderDaemonJson(view: ClientView): string {
+  const hubMirrors = view.mirrors.filter((m) => upstreamRegistryName(m.upstream) === "docker.io");
+  const fragment: Record<string, string[]> = {
+    "registry-mirrors": hubMirrors.map((m) => `${view.scheme}://${m.endpoint}`),
+  };
+  if (view.scheme === "http") fragment["insecure-registries"] = [view.registry, ...view.mirrors.map((m) => m.endpoint)];
+  return JSON.stringify(fragment, null, 2) + "\n";
+}
+
+/** k3s /etc/rancher/k3s/registries.yaml: each upstream through its cache, the registry itself, and its login. */
+export function renderK3sRegistries(view: ClientView, login?: { username: string; password: string }): string {
+  const mirrors: Record<string, { endpoint: string[] }> = {};
+  for (const m of view.mirrors) mirrors[upstreamRegistryName(m.upstream)] = { endpoint: [`${view.scheme}://${m.endpoint}`] };
+  mirrors[view.registry] = { endpoint: [`${view.scheme}://${view.registry}`] };
+  const doc: Record<string, unknown> = { mirrors };
+  if (login) doc.configs = { [view.registry]: { auth: { username: login.username, password: login.password } } };
+  return header() + stringify(doc, { lineWidth: 0 });
+}
+
+/** containerd hosts.toml files, keyed by their directory under /etc/containerd/certs.d/. */
+export function renderContainerdHosts(view: ClientView): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const m of view.mirrors) {
+    files[upstreamRegistryName(m.upstream)] = [
+      header().trimEnd(),
+      `server = "${m.upstream}"`,
+      "",
+      `[host."${view.scheme}://${m.endpoint}"]`,
+      '  capabilities = ["pull", "resolve"]',
+      "",
+    ].join("\n");
+  }
+  files[view.registry] = [
+    header().trimEnd(),
+    `server = "${view.scheme}://${view.registry}"`,
+    "",
+    `[host."${view.scheme}://${view.registry}"]`,
+    '  capabilities = ["pull", "resolve", "push"]',
+    "",
+  ].join("\n");
+  return files;
+}

@@ -1,0 +1,114 @@
+import { LogLevel, NotificationEndpoint, RegistryMajor } from "../spec/types";
+import { registryPaths } from "./paths";
+import { toYaml } from "./yaml";
+
+/** Everything one distribution instance's config.yml is rendered from. */
+export interface RegistryConfigInput {
+  readonly version: RegistryMajor;
+  /** Instance name, logged with every line ("registry", "mirror-dockerhub"). */
+  readonly instance: string;
+  readonly logLevel: LogLevel;
+  /** `http.secret`: signs upload state; must be the same across restarts. */
+  readonly httpSecret: string;
+  readonly deleteEnabled: boolean;
+  /** htpasswd authentication; undefined leaves the instance open (pull-through caches). */
+  readonly htpasswd?: { readonly realm: string; readonly path: string };
+  /** Origins allowed by CORS (the UI's URL). */
+  readonly corsOrigins: readonly string[];
+  /** Redis blob-descriptor cache; undefined uses the in-memory cache. */
+  readonly redis?: { readonly address: string; readonly password: string };
+  /** Pull-through cache of one upstream. */
+  readonly proxy?: { readonly remoteUrl: string; readonly username?: string; readonly password?: string; readonly ttl?: string };
+  readonly notifications: readonly NotificationEndpoint[];
+}
+
+/** distribution's config.yml for the chosen major version (3.x and 2.8 differ in redis and proxy keys). */
+export function renderRegistryConfig(input: RegistryConfigInput): string {
+  const config: Record<string, unknown> = {
+    version: 0.1,
+    log: {
+      level: input.logLevel,
+      formatter: "text",
+      fields: { service: "registry", instance: input.instance },
+    },
+    storage: {
+      filesystem: { rootdirectory: registryPaths.dataDir },
+      delete: { enabled: input.deleteEnabled },
+      cache: { blobdescriptor: input.redis ? "redis" : "inmemory" },
+      maintenance: {
+        uploadpurging: { enabled: true, age: "168h", interval: "24h", dryrun: false },
+        readonly: { enabled: false },
+      },
+    },
+    http: {
+      addr: `:${registryPaths.port}`,
+      secret: input.httpSecret,
+      headers: httpHeaders(input.corsOrigins),
+      debug: {
+        addr: `:${registryPaths.debugPort}`,
+        prometheus: { enabled: true, path: "/metrics" },
+      },
+      draintimeout: "60s",
+    },
+    health: {
+      storagedriver: { enabled: true, interval: "10s", threshold: 3 },
+    },
+  };
+  if (input.htpasswd) config.auth = { htpasswd: { realm: input.htpasswd.realm, path: input.htpasswd.path } };
+  if (input.redis) config.redis = redisSection(input.version, input.redis);
+  if (input.proxy) config.proxy = proxySection(input.version, input.proxy);
+  if (input.notifications.length > 0) config.notifications = notificationsSection(input.notifications);
+  return toYaml(config);
+}
+
+function httpHeaders(origins: readonly string[]): Record<string, string[]> {
+  const headers: Record<string, string[]> = { "X-Content-Type-Options": ["nosniff"] };
+  if (origins.length === 0) return headers;
+  return {
+    ...headers,
+    "Access-Control-Allow-Origin": [...origins],
+    "Access-Control-Allow-Credentials": ["true"],
+    "Access-Control-Allow-Headers": ["Authorization", "Accept", "Cache-Control"],
+    "Access-Control-Allow-Methods": ["HEAD", "GET", "OPTIONS", "DELETE"],
+    "Access-Control-Expose-Headers": ["Docker-Content-Digest"],
+  };
+}
+
+function redisSection(version: RegistryMajor, redis: { address: string; password: string }): Record<string, unknown> {
+  if (version === "3") {
+    // go-redis options; a 2.8-style `addr` would be silently ignored by 3.x.
+    return { addrs: [redis.address], password: redis.password, db: 0, dialtimeout: "100ms", readtimeout: "100ms", writetimeout: "100ms", poolsize: 16 };
+  }
+  return {
+    addr: redis.address,
+    password: redis.password,
+    db: 0,
+    dialtimeout: "100ms",
+    readtimeout: "100ms",
+    writetimeout: "100ms",
+    pool: { maxidle: 16, maxactive: 64, idletimeout: "300s" },
+  };
+}
+
+function proxySection(version: RegistryMajor, proxy: NonNullable<RegistryConfigInput["proxy"]>): Record<string, unknown> {
+  const section: Record<string, unknown> = { remoteurl: proxy.remoteUrl };
+  if (proxy.username !== undefined) section.username = proxy.username;
+  if (proxy.password !== undefined) section.password = proxy.password;
+  if (proxy.ttl !== undefined && version === "3") section.ttl = proxy.ttl;
+  return section;
+}
+
+function notificationsSection(endpoints: readonly NotificationEndpoint[]): Record<string, unknown> {
+  return {
+    events: { includereferences: true },
+    endpoints: endpoints.map((e) => ({
+      name: e.name,
+      url: e.url,
+      headers: Object.fromEntries(Object.entries(e.headers).map(([k, v]) => [k, [v]])),
+      timeout: e.timeout,
+      threshold: e.threshold,
+      backoff: e.backoff,
+      ...(e.ignoredMediaTypes.length > 0 ? { ignoredmediatypes: [...e.ignoredMediaTypes] } : {}),
+    })),
+  };
+}

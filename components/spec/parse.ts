@@ -1,0 +1,196 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Decoder, Field } from "./decoders";
+import { IssueList, SpecError } from "./issues";
+import { schema, TopKey } from "./schema";
+import { unknownKeyMessage } from "./suggest";
+import { DockerHost, MirrorSpec, PlatformSpec, UserSpec } from "./types";
+
+export const NAMESPACE = "regstack";
+
+/** The stack's raw config as the engine hands it over: `regstack:key` → string (objects as JSON). */
+export interface RawConfig {
+  readonly values: Readonly<Record<string, string>>;
+  /** Keys marked secret (set with `pulumi config set --secret`). */
+  readonly secretKeys: readonly string[];
+  readonly stack: string;
+}
+
+type Schema = typeof schema;
+type FieldType<F> = F extends Field<infer T> ? T : F extends Decoder<infer T> ? T : never;
+type RawSpec = { -readonly [K in TopKey]: FieldType<Schema[K]> };
+
+/** Reads the raw config into a validated PlatformSpec, or throws a SpecError listing every problem. */
+export function parseSpec(raw: RawConfig): PlatformSpec {
+  const issues = new IssueList();
+  const known = Object.keys(schema);
+  const given = new Map<string, unknown>();
+  for (const [fullKey, text] of Object.entries(raw.values)) {
+    const [namespace, ...rest] = fullKey.split(":");
+    if (namespace !== NAMESPACE) continue;
+    const key = rest.join(":");
+    if (!known.includes(key)) {
+      issues.add(fullKey, unknownKeyMessage(key, known));
+      continue;
+    }
+    given.set(key, fromConfigText(text, fullKey, issues));
+  }
+
+  const decoded: Partial<RawSpec> = {};
+  for (const key of known as TopKey[]) {
+    const field = schema[key] as Field<unknown> | Decoder<unknown>;
+    const path = `${NAMESPACE}:${key}`;
+    const value = given.get(key);
+    const write = decoded as Record<string, unknown>;
+    if (typeof field === "function") {
+      if (value === undefined) issues.add(path, `is required; ${requiredHint(key)}`);
+      else write[key] = field(value, path, issues);
+    } else if (value === undefined) {
+      if (field.fallback) write[key] = field.fallback();
+    } else {
+      write[key] = field.decode(value, path, issues);
+    }
+  }
+  if (!issues.empty) throw new SpecError(issues.all);
+
+  const spec = decoded as RawSpec;
+  checkCrossFields(spec, raw, issues);
+  if (!issues.empty) throw new SpecError(issues.all);
+  return buildSpec(spec, raw.stack);
+}
+
+function requiredHint(key: string): string {
+  if (key === "users") return 'add at least one user, e.g. [{name: "ci", role: "push"}]';
+  return "set it in Pulumi.<stack>.yaml";
+}
+
+/** Pulumi hands objects and lists over as JSON text, scalars as plain text. */
+function fromConfigText(text: string, path: string, issues: IssueList): unknown {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith("{") && !trimmed.startsWith("[")) return text;
+  try {
+    return JSON.parse(trimmed) as unknown;
+  } catch {
+    issues.add(path, "expected a YAML object or list (the value did not parse)");
+    return undefined;
+  }
+}
+
+function duplicates<T>(items: readonly T[], key: (item: T) => string | number, path: (i: number) => string, what: string, issues: IssueList): void {
+  const seen = new Map<string | number, number>();
+  items.forEach((item, i) => {
+    const k = key(item);
+    const first = seen.get(k);
+    if (first !== undefined) issues.add(path(i), `${what} ${JSON.stringify(k)} is already used by entry [${first}]`);
+    else seen.set(k, i);
+  });
+}
+
+function checkCrossFields(spec: RawSpec, raw: RawConfig, issues: IssueList): void {
+  const hosts = spec.docker.hosts;
+  const hostNames = hosts.map((h) => h.name);
+  duplicates(hosts, (h) => h.name, (i) => `regstack:docker.hosts[${i}].name`, "host name", issues);
+  hosts.forEach((h, i) => {
+    if (h.sshOpts.length > 0 && !h.url.startsWith("ssh://")) {
+      issues.add(`regstack:docker.hosts[${i}].sshOpts`, "only applies to ssh:// hosts; remove it or use an ssh:// url");
+    }
+  });
+
+  duplicates(spec.users, (u) => u.name, (i) => `regstack:users[${i}].name`, "user name", issues);
+  if (!spec.users.some((u) => u.role === "push")) {
+    issues.add("regstack:users", 'expected at least one user with role "push", or nobody can push images');
+  }
+  requireSecret(spec.users, "users", raw, issues);
+
+  duplicates(spec.mirrors, (m) => m.name, (i) => `regstack:mirrors[${i}].name`, "mirror name", issues);
+  spec.mirrors.forEach((m, i) => {
+    const at = `regstack:mirrors[${i}]`;
+    if (m.host !== undefined && !hostNames.includes(m.host)) {
+      issues.add(`${at}.host`, `expected one of the hosts in regstack:docker.hosts (${hostNames.join(", ")}), got "${m.host}"`);
+    }
+    if (m.ttl !== undefined && spec.registry.version === "2.8") {
+      issues.add(`${at}.ttl`, 'is supported by registry 3.x only; registry 2.8 keeps proxied content 7 days (remove ttl or set regstack:registry.version to "3")');
+    }
+    if ((m.username === undefined) !== (m.password === undefined)) {
+      issues.add(m.username === undefined ? `${at}.username` : `${at}.password`, "upstream credentials need both username and password");
+    }
+  });
+  requireSecret(spec.mirrors, "mirrors", raw, issues);
+
+  const published: { port: number; host: string; path: string }[] = [
+    { port: spec.ports.registry, host: hostNames[0], path: "regstack:ports.registry" },
+  ];
+  if (spec.ui.enabled) published.push({ port: spec.ports.ui, host: hostNames[0], path: "regstack:ports.ui" });
+  spec.mirrors.forEach((m, i) => published.push({ port: m.port, host: m.host ?? hostNames[0], path: `regstack:mirrors[${i}].port` }));
+  const taken = new Map<string, string>();
+  for (const p of published) {
+    const k = `${p.host}:${p.port}`;
+    const first = taken.get(k);
+    if (first) issues.add(p.path, `port ${p.port} on host "${p.host}" is already used by ${first}`);
+    else taken.set(k, p.path);
+  }
+
+  duplicates(spec.notifications, (n) => n.name, (i) => `regstack:notifications[${i}].name`, "endpoint name", issues);
+  if (spec.redis.enabled && spec.redis.maxMemoryMb >= spec.resources.redis.memoryMb) {
+    issues.add(
+      "regstack:redis.maxMemoryMb",
+      `expected less than the Redis container limit regstack:resources.redis.memoryMb (${spec.resources.redis.memoryMb}), got ${spec.redis.maxMemoryMb}`,
+    );
+  }
+}
+
+/** Passwords kept in a stack file must be encrypted there (`pulumi config set --secret --path ...`). */
+function requireSecret(entries: readonly { password?: string }[], key: string, raw: RawConfig, issues: IssueList): void {
+  if (raw.secretKeys.includes(`${NAMESPACE}:${key}`)) return;
+  entries.forEach((e, i) => {
+    if (e.password !== undefined) {
+      issues.add(
+        `${NAMESPACE}:${key}[${i}].password`,
+        `is stored in plaintext; set it with: pulumi config set --secret --path '${NAMESPACE}:${key}[${i}].password'`,
+      );
+    }
+  });
+}
+
+function defaultAddress(url: string): string {
+  const match = /^(?:ssh|tcp):\/\/(?:[^@/]+@)?([^/:]+)/.exec(url);
+  return match ? match[1] : "localhost";
+}
+
+function buildSpec(spec: RawSpec, stack: string): PlatformSpec {
+  const hosts: DockerHost[] = spec.docker.hosts.map((h) => ({
+    name: h.name,
+    url: h.url,
+    sshOpts: h.sshOpts,
+    address: h.address ?? defaultAddress(h.url),
+    dataPath: h.dataPath,
+  }));
+  const secret = (value: string | undefined) => (value === undefined ? undefined : pulumi.secret(value));
+  const users: UserSpec[] = spec.users.map((u) => ({ name: u.name, role: u.role, password: secret(u.password) }));
+  const mirrors: MirrorSpec[] = spec.mirrors.map((m) => ({
+    name: m.name,
+    upstream: m.upstream.replace(/\/+$/, ""),
+    port: m.port,
+    host: m.host ?? hosts[0].name,
+    username: m.username,
+    password: secret(m.password),
+    ttl: m.ttl,
+  }));
+  return {
+    stack,
+    target: spec.target,
+    hosts,
+    domain: spec.domain ?? hosts[0].address,
+    bindAddress: spec.bindAddress,
+    ports: spec.ports,
+    registry: spec.registry,
+    ui: spec.ui,
+    redis: spec.redis,
+    access: spec.access,
+    users,
+    mirrors,
+    resources: spec.resources,
+    logs: spec.logs,
+    notifications: spec.notifications,
+    data: spec.data,
+  };
+}

@@ -1,0 +1,56 @@
+/** Value rules shared by the config schema: one place for what a name, port or address looks like. */
+import { StringRule } from "./decoders";
+
+export const dnsLabel: StringRule = {
+  pattern: /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/,
+  expected: "a lowercase name of letters, digits and inner hyphens (at most 32 characters)",
+};
+
+export const userName: StringRule = {
+  pattern: /^[a-z0-9][a-z0-9._-]{0,63}$/,
+  expected: "a user name of lowercase letters, digits, '.', '_' or '-' (no ':')",
+};
+
+export const hostName: StringRule = {
+  pattern: /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$|^\d{1,3}(\.\d{1,3}){3}$/,
+  expected: "a DNS name or an IPv4 address",
+};
+
+export const ipv4: StringRule = {
+  pattern: /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/,
+  expected: "an IPv4 address such as 127.0.0.1 or 0.0.0.0",
+};
+
+export const dockerEndpoint: StringRule = {
+  pattern: /^(unix:\/\/\/\S+|ssh:\/\/([^@\s/]+@)?[^\s/:]+(:\d+)?|tcp:\/\/[^\s/:]+:\d+)$/,
+  expected: "a Docker endpoint: unix:///path, ssh://[user@]host[:port] or tcp://host:port",
+};
+
+export const absolutePath: StringRule = {
+  pattern: /^\/[^\0]*$/,
+  expected: "an absolute path",
+};
+
+export const httpsUrl: StringRule = {
+  pattern: /^https?:\/\/[^\s/:]+(:\d+)?(\/\S*)?$/,
+  expected: "an http(s):// URL",
+};
+
+export const duration: StringRule = {
+  pattern: /^(\d+(ns|us|ms|s|m|h))+$/,
+  expected: 'a Go duration such as "500ms", "30s" or "168h"',
+};
+
+export const byteSize: StringRule = {
+  pattern: /^\d+[kmg]$/,
+  expected: 'a size such as "10m" (k, m or g)',
+};
+
+export const headerName: StringRule = {
+  pattern: /^[A-Za-z0-9-]+$/,
+  expected: "an HTTP header name",
+};
+
+export function isLoopback(address: string): boolean {
+  return /^127\./.test(address);
+}

@@ -1,0 +1,96 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** A secret value as it flows through regstack: always a Pulumi Output marked secret. */
+export type Secret = pulumi.Output<string>;
+
+export type RegistryMajor = "3" | "2.8";
+export type UserRole = "push" | "pull";
+export type LogLevel = "error" | "warn" | "info" | "debug";
+
+/** A Docker engine regstack deploys to. The first host of a stack runs the registry. */
+export interface DockerHost {
+  /** Short name, used in resource names and by `mirrors[].host`. */
+  readonly name: string;
+  /** Docker endpoint: unix:///var/run/docker.sock, ssh://user@host or tcp://host:2376. */
+  readonly url: string;
+  /** Extra ssh options for ssh:// endpoints (e.g. ["-o", "StrictHostKeyChecking=accept-new"]). */
+  readonly sshOpts: readonly string[];
+  /** The name or IP clients use to reach services published on this host. */
+  readonly address: string;
+  /** Host directory holding regstack's data; undefined keeps data in named Docker volumes. */
+  readonly dataPath?: string;
+}
+
+export interface Limits {
+  /** Memory limit in MiB (Docker's `memory`, in MB). */
+  readonly memoryMb: number;
+  /** CPU limit as Docker's decimal `cpus` string, e.g. "1.5". */
+  readonly cpus: string;
+}
+
+export interface UserSpec {
+  readonly name: string;
+  readonly role: UserRole;
+  /** From secure config; undefined means a password is generated. */
+  readonly password?: Secret;
+}
+
+export interface MirrorSpec {
+  readonly name: string;
+  /** Upstream registry URL, e.g. https://registry-1.docker.io. */
+  readonly upstream: string;
+  /** Published port of this pull-through cache. */
+  readonly port: number;
+  /** Name of the Docker host that runs it. */
+  readonly host: string;
+  readonly username?: string;
+  readonly password?: Secret;
+  /** Cache TTL (registry 3.x only), e.g. "168h". */
+  readonly ttl?: string;
+}
+
+export interface NotificationEndpoint {
+  readonly name: string;
+  readonly url: string;
+  readonly timeout: string;
+  readonly threshold: number;
+  readonly backoff: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly ignoredMediaTypes: readonly string[];
+}
+
+/** The validated, defaulted description of one platform: plain data, no resources. */
+export interface PlatformSpec {
+  readonly stack: string;
+  readonly target: "docker";
+  readonly hosts: readonly DockerHost[];
+  /** Name clients use for the registry (defaults to the first host's address). */
+  readonly domain: string;
+  /** Address published ports bind to. */
+  readonly bindAddress: string;
+  readonly ports: { readonly registry: number; readonly ui: number };
+  readonly registry: {
+    readonly version: RegistryMajor;
+    readonly logLevel: LogLevel;
+    readonly deleteEnabled: boolean;
+  };
+  readonly ui: { readonly enabled: boolean; readonly title: string };
+  readonly redis: { readonly enabled: boolean; readonly maxMemoryMb: number };
+  readonly access: { readonly bcryptCost: number };
+  readonly users: readonly UserSpec[];
+  readonly mirrors: readonly MirrorSpec[];
+  readonly resources: {
+    readonly registry: Limits;
+    readonly mirror: Limits;
+    readonly ui: Limits;
+    readonly redis: Limits;
+  };
+  readonly logs: { readonly maxSize: string; readonly maxFiles: number };
+  readonly notifications: readonly NotificationEndpoint[];
+  readonly data: {
+    /** `protect` on data volumes: `pulumi destroy` refuses until it is lifted. */
+    readonly protect: boolean;
+    /** When false (default) data volumes are retained by `pulumi destroy`. */
+    readonly deleteOnDestroy: boolean;
+  };
+}
