@@ -1,0 +1,106 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { registryPaths } from "../render/paths";
+import { RegistryConfigInput, renderRegistryConfig } from "../render/registry";
+import { DockerHost, Limits, RegistryMajor } from "../spec/types";
+import { oneShotContainer } from "./oneShot";
+import { HostRuntime, httpHealthcheck, serviceContainer } from "./runtime";
+import { DataPolicy, mountAt, persistentMount } from "./storage";
+
+/** The unprivileged user distribution runs as; its data directory is handed to it by a one-shot job. */
+export const REGISTRY_USER = "1000:1000";
+
+/** Config inputs that are secret: resolved inside `apply`, so the rendered file stays secret. */
+export interface DistributionSecrets {
+  readonly redisPassword?: pulumi.Input<string>;
+  readonly proxyPassword?: pulumi.Input<string>;
+}
+
+export interface DistributionArgs {
+  readonly role: string;
+  readonly host: DockerHost;
+  readonly runtime: HostRuntime;
+  readonly version: RegistryMajor;
+  readonly image: pulumi.Input<string>;
+  readonly toolsImage: pulumi.Input<string>;
+  readonly limits: Limits;
+  readonly publishedPort: number;
+  readonly aliases: readonly string[];
+  /** Subdirectory of the host's dataPath, or volume suffix. */
+  readonly dataDir: string;
+  readonly data: DataPolicy;
+  /** Everything in config.yml except the generated http.secret and the secret values. */
+  readonly config: Omit<RegistryConfigInput, "httpSecret" | "version" | "redis" | "proxy"> & {
+    readonly redis?: { readonly address: string };
+    readonly proxy?: Omit<NonNullable<RegistryConfigInput["proxy"]>, "password">;
+  };
+  readonly secrets: DistributionSecrets;
+  /** Extra read-only mounts (the htpasswd volume). */
+  readonly extraVolumes?: pulumi.Input<docker.types.input.ContainerVolume>[];
+  readonly dependsOn?: pulumi.Resource[];
+}
+
+export interface DistributionServer {
+  readonly container: docker.Container;
+  readonly dataVolume?: docker.Volume;
+  readonly config: pulumi.Output<string>;
+}
+
+/**
+ * One distribution instance: its http.secret, its data (volume or host directory, retained), a job
+ * that gives the data directory to the registry user, and the container with the rendered config.
+ * Shared by the private registry and every pull-through cache.
+ */
+export function declareDistribution(name: string, args: DistributionArgs, parent: pulumi.Resource): DistributionServer {
+  const httpSecret = new random.RandomPassword(`${name}-http-secret`, { length: 48, special: false }, { parent, additionalSecretOutputs: ["result"] }).result;
+  const config = pulumi.secret(
+    pulumi.all([httpSecret, args.secrets.redisPassword, args.secrets.proxyPassword]).apply(([secret, redisPassword, proxyPassword]) =>
+      renderRegistryConfig({
+        ...args.config,
+        version: args.version,
+        httpSecret: secret,
+        redis: args.config.redis && redisPassword !== undefined ? { address: args.config.redis.address, password: redisPassword } : undefined,
+        proxy: args.config.proxy ? { ...args.config.proxy, password: proxyPassword } : undefined,
+      }),
+    ),
+  );
+
+  const data = persistentMount(`${name}-data`, args.host, args.runtime, args.dataDir, args.data, parent);
+  const dataMount = mountAt(data, registryPaths.dataDir);
+  const owner = REGISTRY_USER;
+  const prepare = oneShotContainer(
+    `${name}-prepare`,
+    args.runtime,
+    {
+      image: args.toolsImage,
+      // Hand the data directory to the registry user; a tree left by an older root-run registry is
+      // converted once, later runs only look at the top directory.
+      script: `[ "$(stat -c %u:%g ${registryPaths.dataDir})" = "${owner}" ] || chown -R ${owner} ${registryPaths.dataDir}`,
+      volumes: [dataMount],
+    },
+    { parent, dependsOn: data.volume ? [data.volume] : [] },
+  );
+
+  const container = serviceContainer(
+    `${name}-container`,
+    args.runtime,
+    {
+      role: args.role,
+      image: args.image,
+      aliases: args.aliases,
+      limits: args.limits,
+      user: REGISTRY_USER,
+      readOnly: true,
+      tmpfs: { "/tmp": "rw,size=64m,mode=1777" },
+      // 3.x exports OpenTelemetry traces to localhost:4318 unless told not to.
+      envs: args.version === "3" ? ["OTEL_TRACES_EXPORTER=none"] : [],
+      ports: [{ internal: registryPaths.port, external: args.publishedPort }],
+      uploads: [{ file: registryPaths.configFile(args.version), content: config }],
+      volumes: [dataMount, ...(args.extraVolumes ?? [])],
+      healthcheck: httpHealthcheck(`http://127.0.0.1:${registryPaths.debugPort}/debug/health`),
+    },
+    { parent, dependsOn: [prepare, ...(args.dependsOn ?? [])] },
+  );
+  return { container, dataVolume: data.volume, config };
+}

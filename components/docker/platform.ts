@@ -1,0 +1,152 @@
+import * as pulumi from "@pulumi/pulumi";
+import { endpointsOf } from "../endpoints";
+import { ImageRole } from "../images";
+import { renderContainerdHosts, renderDaemonJson, renderK3sRegistries } from "../render/clients";
+import { PlatformSpec, Secret } from "../spec/types";
+import { Credentials } from "./credentials";
+import { DockerHostRuntime } from "./host";
+import { Mirror } from "./mirror";
+import { RedisCache } from "./redisCache";
+import { Registry } from "./registry";
+import { RegistryUi } from "./registryUi";
+
+export interface DockerPlatformArgs {
+  readonly spec: PlatformSpec;
+}
+
+/** What the platform gives its users, exported as stack outputs. */
+export interface PlatformOutputs {
+  readonly registryUrl: string;
+  readonly uiUrl?: string;
+  readonly mirrors: Record<string, { url: string; upstream: string }>;
+  readonly loginCommands: Record<string, string>;
+  /** user → password, secret. */
+  readonly credentials: pulumi.Output<Record<string, string>>;
+  readonly clientSnippets: {
+    readonly daemonJson: string;
+    /** Secret when it carries a pull user's login. */
+    readonly k3sRegistriesYaml: pulumi.Output<string>;
+    readonly containerdHosts: Record<string, string>;
+  };
+}
+
+/** The whole platform on one or more Docker hosts: the first host runs the registry, UI and Redis. */
+export class DockerPlatform extends pulumi.ComponentResource {
+  public readonly outputs: PlatformOutputs;
+
+  constructor(name: string, args: DockerPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("regstack:docker:Platform", name, {}, opts);
+    const { spec } = args;
+    const primary = spec.hosts[0];
+    const registryImage: ImageRole = spec.registry.version === "3" ? "registry3" : "registry28";
+
+    const hosts = new Map<string, DockerHostRuntime>();
+    for (const host of spec.hosts) {
+      const isPrimary = host === primary;
+      const hasMirrors = spec.mirrors.some((m) => m.host === host.name);
+      if (!isPrimary && !hasMirrors) continue;
+      const roles: ImageRole[] = [registryImage, "tools"];
+      if (isPrimary && spec.ui.enabled) roles.push("ui");
+      if (isPrimary && spec.redis.enabled) roles.push("redis");
+      hosts.set(host.name, new DockerHostRuntime(`${name}-${host.name}`, { host, spec, roles }, { parent: this }));
+    }
+    const main = hosts.get(primary.name)!;
+    const data = { protect: spec.data.protect, retain: !spec.data.deleteOnDestroy };
+    const endpoints = endpointsOf(spec);
+
+    const credentials = new Credentials(
+      `${name}-users`,
+      { users: spec.users, bcryptCost: spec.access.bcryptCost, runtime: main.runtime, toolsImage: main.image("tools") },
+      { parent: this },
+    );
+
+    const redis = spec.redis.enabled
+      ? new RedisCache(
+          `${name}-redis`,
+          { runtime: main.runtime, image: main.image("redis"), maxMemoryMb: spec.redis.maxMemoryMb, limits: spec.resources.redis },
+          { parent: this },
+        )
+      : undefined;
+
+    const registry = new Registry(
+      `${name}-registry`,
+      {
+        host: primary,
+        runtime: main.runtime,
+        version: spec.registry.version,
+        image: main.image(registryImage),
+        toolsImage: main.image("tools"),
+        logLevel: spec.registry.logLevel,
+        deleteEnabled: spec.registry.deleteEnabled,
+        limits: spec.resources.registry,
+        publishedPort: spec.ports.registry,
+        corsOrigins: endpoints.uiUrl ? [endpoints.uiUrl] : [],
+        notifications: spec.notifications,
+        htpasswdVolume: credentials.volume.name,
+        htpasswdWriter: credentials.writer,
+        redis: redis ? { address: redis.address, password: redis.password, container: redis.container } : undefined,
+        data,
+      },
+      { parent: this },
+    );
+
+    for (const mirror of spec.mirrors) {
+      const host = hosts.get(mirror.host)!;
+      new Mirror(
+        `${name}-mirror-${mirror.name}`,
+        {
+          mirror,
+          host: spec.hosts.find((h) => h.name === mirror.host)!,
+          runtime: host.runtime,
+          version: spec.registry.version,
+          image: host.image(registryImage),
+          toolsImage: host.image("tools"),
+          logLevel: spec.registry.logLevel,
+          limits: spec.resources.mirror,
+          // A cache is kept on destroy like any data, but never protected: removing a mirror from the
+          // config must not be blocked.
+          data: { protect: false, retain: data.retain },
+        },
+        { parent: this },
+      );
+    }
+
+    if (spec.ui.enabled) {
+      new RegistryUi(
+        `${name}-ui`,
+        {
+          runtime: main.runtime,
+          image: main.image("ui"),
+          title: spec.ui.title,
+          deleteEnabled: spec.registry.deleteEnabled,
+          publishedPort: spec.ports.ui,
+          limits: spec.resources.ui,
+          registry: registry.container,
+        },
+        { parent: this },
+      );
+    }
+
+    const pullUser = spec.users.find((u) => u.role === "pull");
+    const credentialMap = pulumi.secret(
+      pulumi.all(Object.fromEntries(Object.entries(credentials.passwords)) as Record<string, Secret>).apply((p) => ({ ...p })),
+    );
+    this.outputs = {
+      registryUrl: endpoints.registryUrl,
+      uiUrl: endpoints.uiUrl,
+      mirrors: Object.fromEntries(Object.entries(endpoints.mirrors).map(([k, v]) => [k, { url: v.url, upstream: v.upstream }])),
+      loginCommands: Object.fromEntries(
+        spec.users.map((u) => [u.name, `docker login ${endpoints.registry} --username ${u.name} --password-stdin`]),
+      ),
+      credentials: credentialMap,
+      clientSnippets: {
+        daemonJson: renderDaemonJson(endpoints.clientView),
+        k3sRegistriesYaml: pullUser
+          ? pulumi.secret(credentials.passwords[pullUser.name].apply((password) => renderK3sRegistries(endpoints.clientView, { username: pullUser.name, password })))
+          : pulumi.output(renderK3sRegistries(endpoints.clientView)),
+        containerdHosts: renderContainerdHosts(endpoints.clientView),
+      },
+    };
+    this.registerOutputs({ registryUrl: this.outputs.registryUrl });
+  }
+}

@@ -1,0 +1,74 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { registryPaths, serviceNames } from "../render/paths";
+import { DockerHost, Limits, NotificationEndpoint, RegistryMajor, LogLevel } from "../spec/types";
+import { declareDistribution } from "./distribution";
+import { HostRuntime } from "./runtime";
+import { DataPolicy } from "./storage";
+
+export interface RegistryArgs {
+  readonly host: DockerHost;
+  readonly runtime: HostRuntime;
+  readonly version: RegistryMajor;
+  readonly image: pulumi.Input<string>;
+  readonly toolsImage: pulumi.Input<string>;
+  readonly logLevel: LogLevel;
+  readonly deleteEnabled: boolean;
+  readonly limits: Limits;
+  readonly publishedPort: number;
+  /** Origins allowed by CORS (the UI). */
+  readonly corsOrigins: readonly string[];
+  readonly notifications: readonly NotificationEndpoint[];
+  /** Named volume holding the htpasswd file (mounted read-only at /auth). */
+  readonly htpasswdVolume: pulumi.Input<string>;
+  /** The job that writes htpasswd: the registry must never start without the file. */
+  readonly htpasswdWriter: pulumi.Resource;
+  /** Redis blob-descriptor cache, when enabled. */
+  readonly redis?: { readonly address: string; readonly password: pulumi.Input<string>; readonly container: pulumi.Resource };
+  readonly data: DataPolicy;
+}
+
+/** The private registry: distribution with htpasswd users, filesystem storage on retained data. */
+export class Registry extends pulumi.ComponentResource {
+  public readonly container: docker.Container;
+  public readonly dataVolume?: docker.Volume;
+  /** Rendered config.yml (secret: it holds http.secret). */
+  public readonly config: pulumi.Output<string>;
+
+  constructor(name: string, args: RegistryArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("regstack:docker:Registry", name, {}, opts);
+    const server = declareDistribution(
+      name,
+      {
+        role: "registry",
+        host: args.host,
+        runtime: args.runtime,
+        version: args.version,
+        image: args.image,
+        toolsImage: args.toolsImage,
+        limits: args.limits,
+        publishedPort: args.publishedPort,
+        aliases: [serviceNames.registry],
+        dataDir: "registry",
+        data: args.data,
+        config: {
+          instance: "registry",
+          logLevel: args.logLevel,
+          deleteEnabled: args.deleteEnabled,
+          htpasswd: { realm: "regstack", path: registryPaths.htpasswdFile },
+          corsOrigins: args.corsOrigins,
+          redis: args.redis ? { address: args.redis.address } : undefined,
+          notifications: args.notifications,
+        },
+        secrets: { redisPassword: args.redis?.password },
+        extraVolumes: [{ volumeName: args.htpasswdVolume, containerPath: registryPaths.authDir, readOnly: true }],
+        dependsOn: [args.htpasswdWriter, ...(args.redis ? [args.redis.container] : [])],
+      },
+      this,
+    );
+    this.container = server.container;
+    this.dataVolume = server.dataVolume;
+    this.config = server.config;
+    this.registerOutputs({ container: this.container.name });
+  }
+}

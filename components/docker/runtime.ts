@@ -1,0 +1,87 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { Limits, PlatformSpec } from "../spec/types";
+
+/** What every long-running service container on a host shares: provider, network, logging. */
+export interface HostRuntime {
+  readonly stack: string;
+  /** Host name from the spec (used in names and labels). */
+  readonly host: string;
+  readonly provider: docker.Provider;
+  /** The platform network's name on this host. */
+  readonly network: pulumi.Input<string>;
+  /** Address published ports bind to. */
+  readonly bindAddress: string;
+  readonly logs: PlatformSpec["logs"];
+}
+
+/** A long-running service container's role-specific inputs. */
+export interface ServiceContainerArgs {
+  readonly role: string;
+  readonly image: pulumi.Input<string>;
+  readonly aliases: readonly string[];
+  readonly limits: Limits;
+  readonly envs?: pulumi.Input<pulumi.Input<string>[]>;
+  readonly command?: readonly string[];
+  readonly user?: string;
+  readonly readOnly?: boolean;
+  readonly ports?: readonly { readonly internal: number; readonly external: number }[];
+  readonly uploads?: pulumi.Input<docker.types.input.ContainerUpload>[];
+  readonly volumes?: pulumi.Input<docker.types.input.ContainerVolume>[];
+  readonly tmpfs?: Record<string, string>;
+  readonly healthcheck: docker.types.input.ContainerHealthcheck;
+}
+
+/**
+ * Declares a service container with the platform's runtime rules: restart unless stopped, log rotation,
+ * memory and CPU limits, all capabilities dropped but the ones a role needs, published ports bound to
+ * the configured address, and delete-before-replace (fixed names and host ports cannot exist twice).
+ */
+export function serviceContainer(
+  name: string,
+  runtime: HostRuntime,
+  args: ServiceContainerArgs,
+  opts: pulumi.CustomResourceOptions,
+): docker.Container {
+  return new docker.Container(
+    name,
+    {
+      name: `regstack-${runtime.stack}-${args.role}`,
+      image: args.image,
+      restart: "unless-stopped",
+      envs: args.envs,
+      command: args.command ? [...args.command] : undefined,
+      user: args.user,
+      readOnly: args.readOnly ?? false,
+      tmpfs: args.tmpfs,
+      memory: args.limits.memoryMb,
+      memorySwap: args.limits.memoryMb,
+      cpus: args.limits.cpus,
+      logDriver: "json-file",
+      logOpts: { "max-size": runtime.logs.maxSize, "max-file": String(runtime.logs.maxFiles) },
+      networksAdvanced: [{ name: runtime.network, aliases: [...args.aliases] }],
+      ports: (args.ports ?? []).map((p) => ({ internal: p.internal, external: p.external, ip: runtime.bindAddress, protocol: "tcp" })),
+      uploads: args.uploads,
+      volumes: args.volumes,
+      healthcheck: args.healthcheck,
+      wait: true,
+      waitTimeout: 120,
+      labels: [
+        { label: "io.regstack.stack", value: runtime.stack },
+        { label: "io.regstack.role", value: args.role },
+      ],
+    },
+    { deleteBeforeReplace: true, ...opts, provider: runtime.provider },
+  );
+}
+
+/** A healthcheck that fetches a local URL with busybox wget (present in the alpine-based images). */
+export function httpHealthcheck(url: string): docker.types.input.ContainerHealthcheck {
+  return {
+    tests: ["CMD", "wget", "-q", "-O", "/dev/null", url],
+    interval: "15s",
+    timeout: "5s",
+    retries: 3,
+    startPeriod: "10s",
+  };
+}

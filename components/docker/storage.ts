@@ -1,0 +1,52 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { DockerHost } from "../spec/types";
+import { HostRuntime } from "./runtime";
+
+/** How a piece of data survives routine operations. */
+export interface DataPolicy {
+  /** `protect`: pulumi refuses to delete it until the flag is lifted. */
+  readonly protect: boolean;
+  /** `retainOnDelete`: destroy or removal from config leaves the data on the host. */
+  readonly retain: boolean;
+}
+
+/** A mount of persistent data: a host directory under the host's dataPath, or a named volume. */
+export interface PersistentMount {
+  /** The host directory or volume name, for the container's `volumes`. */
+  readonly source: { hostPath: string } | { volumeName: pulumi.Output<string> };
+  /** The Volume resource, when the data is in a named volume. */
+  readonly volume?: docker.Volume;
+}
+
+/**
+ * Where one kind of persistent data lives on a host. With `dataPath` it is a bind mount of
+ * `<dataPath>/<dir>` (Docker creates the directory; nothing regstack declares can delete it). Otherwise
+ * it is a named volume, retained on delete by default.
+ */
+export function persistentMount(
+  name: string,
+  host: DockerHost,
+  runtime: HostRuntime,
+  dir: string,
+  policy: DataPolicy,
+  parent: pulumi.Resource,
+): PersistentMount {
+  if (host.dataPath) return { source: { hostPath: `${host.dataPath.replace(/\/+$/, "")}/${dir}` } };
+  const volume = new docker.Volume(
+    name,
+    {
+      name: `regstack-${runtime.stack}-${dir}`,
+      labels: [
+        { label: "io.regstack.stack", value: runtime.stack },
+        { label: "io.regstack.data", value: dir },
+      ],
+    },
+    { parent, provider: runtime.provider, protect: policy.protect, retainOnDelete: policy.retain },
+  );
+  return { source: { volumeName: volume.name }, volume };
+}
+
+export function mountAt(mount: PersistentMount, containerPath: string, readOnly = false): docker.types.input.ContainerVolume {
+  return { ...mount.source, containerPath, readOnly };
+}

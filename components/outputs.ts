@@ -1,0 +1,18 @@
+import { PlatformOutputs } from "./docker/platform";
+
+/**
+ * The stack outputs. Each snippet is its own output so that only the ones holding a secret are
+ * secret, and the rest stay readable with `pulumi stack output`.
+ */
+export function stackOutputs(platform: PlatformOutputs): Record<string, unknown> {
+  return {
+    registryUrl: platform.registryUrl,
+    uiUrl: platform.uiUrl,
+    mirrors: platform.mirrors,
+    loginCommands: platform.loginCommands,
+    credentials: platform.credentials,
+    daemonJson: platform.clientSnippets.daemonJson,
+    k3sRegistriesYaml: platform.clientSnippets.k3sRegistriesYaml,
+    containerdHosts: platform.clientSnippets.containerdHosts,
+  };
+}

@@ -1,0 +1,6 @@
+import { stackOutputs } from "./components/outputs";
+import { program } from "./components/program";
+
+// The stack outputs: registryUrl, uiUrl, mirrors, loginCommands, credentials (secret), daemonJson,
+// k3sRegistriesYaml (secret when it carries a login) and containerdHosts.
+export = stackOutputs(program());

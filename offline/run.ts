@@ -1,0 +1,19 @@
+import { stackOutputs } from "../components/outputs";
+import { program } from "../components/program";
+import { evaluate, Evaluation } from "./engine";
+import { readStackConfig, StackConfig } from "./stackConfig";
+
+/** The program exactly as index.ts runs it: config → spec → platform → stack outputs. */
+export function regstackProgram(): Record<string, unknown> {
+  return stackOutputs(program());
+}
+
+/** Evaluates a shipped stack, or a stack file kept anywhere, under the offline engine. */
+export function evaluateStack(stack: string, configFile?: string): Promise<Evaluation> {
+  return evaluate(readStackConfig(stack, configFile), regstackProgram);
+}
+
+/** Evaluates a config given in memory (tests edit configs this way). */
+export function evaluateConfig(config: StackConfig): Promise<Evaluation> {
+  return evaluate(config, regstackProgram);
+}

@@ -1,0 +1,64 @@
+import { createHash } from "crypto";
+import { existsSync, readFileSync } from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+
+/** A stack's config as the engine would hand it to the program: flat key → text, and secret keys. */
+export interface StackConfig {
+  readonly stack: string;
+  readonly values: Record<string, string>;
+  readonly secretKeys: string[];
+}
+
+export const PROJECT = "regstack";
+export const ROOT = path.resolve(__dirname, "..");
+
+export function stackFile(stack: string): string {
+  return path.join(ROOT, `Pulumi.${stack}.yaml`);
+}
+
+/** Every Pulumi.<stack>.yaml shipped in the repository. */
+export function shippedStacks(): string[] {
+  const { readdirSync } = require("fs") as typeof import("fs");
+  return readdirSync(ROOT)
+    .map((f) => /^Pulumi\.([a-z0-9-]+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
+}
+
+/** The value a `secure:` entry gets offline: deterministic per stack and key path, never a real secret. */
+export function placeholderSecret(stack: string, keyPath: string): string {
+  return `offline-${createHash("sha256").update(`${stack}/${keyPath}`).digest("hex").slice(0, 24)}`;
+}
+
+function isSecure(value: unknown): value is { secure: string } {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && "secure" in value;
+}
+
+function replaceSecure(value: unknown, stack: string, keyPath: string, found: { any: boolean }): unknown {
+  if (isSecure(value)) {
+    found.any = true;
+    return placeholderSecret(stack, keyPath);
+  }
+  if (Array.isArray(value)) return value.map((v, i) => replaceSecure(v, stack, `${keyPath}[${i}]`, found));
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceSecure(v, stack, `${keyPath}.${k}`, found)]));
+  }
+  return value;
+}
+
+/** Reads a stack file (Pulumi.<stack>.yaml, or any file given with --config-file) into engine config. */
+export function readStackConfig(stack: string, file = stackFile(stack)): StackConfig {
+  if (!existsSync(file)) throw new Error(`no stack file ${file}`);
+  const doc = (parse(readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  const values: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [key, raw] of Object.entries(doc.config ?? {})) {
+    const fullKey = key.includes(":") ? key : `${PROJECT}:${key}`;
+    const found = { any: false };
+    const value = replaceSecure(raw, stack, fullKey, found);
+    values[fullKey] = typeof value === "string" ? value : typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
+    if (found.any) secretKeys.push(fullKey);
+  }
+  return { stack, values, secretKeys };
+}
