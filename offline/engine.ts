@@ -60,6 +60,17 @@ function toPlain(struct: unknown): Record<string, unknown> {
   return rpc.deserializeProperties(struct);
 }
 
+/** The program failed; `declared` lists what it had declared before it did (nothing, for bad config). */
+export class EvaluationError extends Error {
+  constructor(
+    readonly cause: unknown,
+    readonly declared: CapturedResource[],
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = "EvaluationError";
+  }
+}
+
 let running = false;
 
 /**
@@ -110,10 +121,22 @@ export async function evaluate(config: StackConfig, program: () => Record<string
       registerOutputs(req, cb);
     };
 
-    await pulumi.runtime.runInPulumiStack(async () => ({ ...program() }));
+    // The program's own error (e.g. invalid config) is kept and rethrown once the stack has settled,
+    // with what had been declared by then.
+    let failure: unknown;
+    await pulumi.runtime.runInPulumiStack(async () => {
+      try {
+        return { ...program() };
+      } catch (err) {
+        failure = err;
+        return {};
+      }
+    });
     // Resources waiting on dependencies or applies register after the stack's outputs: drain them all.
     await settings.waitForRPCs();
-    return { stack: config.stack, resources: resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), outputs };
+    const declared = resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
+    if (failure !== undefined) throw new EvaluationError(failure, declared);
+    return { stack: config.stack, resources: declared, outputs };
   } finally {
     running = false;
   }

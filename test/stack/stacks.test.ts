@@ -1,0 +1,144 @@
+import { images } from "../../components/images";
+import { Evaluation } from "../../offline/engine";
+import { evaluateStack } from "../../offline/run";
+import { containsSecret, findPlaintext, reveal } from "../../offline/secrets";
+import { shippedStacks } from "../../offline/stackConfig";
+import { testCredentials } from "../../offline/files";
+import { deterministicText } from "../../offline/mockValues";
+import { byName, CONTAINER, ofType, services, VOLUME } from "../support/resources";
+
+const evaluations = new Map<string, Evaluation>();
+beforeAll(async () => {
+  for (const stack of shippedStacks()) evaluations.set(stack, await evaluateStack(stack));
+});
+const each = () => shippedStacks();
+
+describe.each(each())("stack %s under the offline engine", (stack) => {
+  const e = () => evaluations.get(stack)!;
+
+  it("declares the platform with unique URNs", () => {
+    const urns = e().resources.map((r) => r.urn);
+    expect(urns.length).toBeGreaterThan(10);
+    expect(new Set(urns).size).toBe(urns.length);
+    expect(byName(e(), "regstack").type).toBe("regstack:docker:Platform");
+  });
+
+  it("puts every resource under a regstack component with an explicit Docker provider", () => {
+    for (const r of e().resources) {
+      if (r.name === "regstack") continue;
+      expect(r.parent).not.toBe("");
+      if (r.type.startsWith("docker:")) expect(r.provider).toMatch(/pulumi:providers:docker::regstack-/);
+    }
+  });
+
+  it("runs only pinned images from the image table", () => {
+    const pinned = new Set<string>(Object.values(images));
+    for (const c of ofType(e(), CONTAINER)) {
+      expect(pinned.has(c.inputs.image as string)).toBe(true);
+      expect(c.inputs.image).not.toMatch(/:latest$/);
+    }
+  });
+
+  it("limits memory and CPU, rotates logs and restarts every service", () => {
+    for (const c of services(e())) {
+      expect(c.inputs.memory).toBeGreaterThan(0);
+      expect(Number(c.inputs.cpus)).toBeGreaterThan(0);
+      expect(c.inputs.restart).toBe("unless-stopped");
+      expect(c.inputs.logDriver).toBe("json-file");
+      expect(c.inputs.logOpts).toEqual({ "max-size": expect.any(String), "max-file": expect.any(String) });
+      expect(c.inputs.healthcheck).toBeDefined();
+      expect(c.deleteBeforeReplace).toBe(true);
+    }
+  });
+
+  it("runs registries as a non-root user on a read-only root filesystem", () => {
+    for (const c of services(e()).filter((s) => /registry|mirror/.test(s.name))) {
+      expect(c.inputs.user).toBe("1000:1000");
+      expect(c.inputs.readOnly).toBe(true);
+    }
+  });
+
+  it("retains every data volume on delete", () => {
+    const data = ofType(e(), VOLUME).filter((v) => !v.name.endsWith("-users-volume"));
+    for (const v of data) expect(v.retainOnDelete).toBe(true);
+  });
+
+  it("never starts the registry before its htpasswd file is written", () => {
+    const registry = byName(e(), "regstack-registry-container");
+    const writer = byName(e(), "regstack-users-writer");
+    expect(registry.dependsOn).toContain(writer.urn);
+  });
+
+  it("publishes only registry, UI and mirror ports, on the configured bind address", () => {
+    const published = services(e()).flatMap((c) => ((c.inputs.ports as { ip: string }[]) ?? []).map((p) => ({ name: c.name, ip: p.ip })));
+    for (const p of published) expect(p.name).toMatch(/registry-container|ui-container|mirror-.*-container/);
+    const redis = e().resources.find((r) => r.name === "regstack-redis-container");
+    if (redis) expect(redis.inputs.ports).toEqual([]);
+    expect(new Set(published.map((p) => p.ip)).size).toBe(1);
+  });
+
+  it("keeps every secret secret: passwords and http secrets never appear as plain values", () => {
+    // Every generated secret's offline value: user passwords, http secrets, the Redis password.
+    const generated = ofType(e(), "random:index/randomPassword:RandomPassword").map((r) =>
+      deterministicText(`password/${r.name}`, r.inputs.length as number),
+    );
+    expect(generated).toEqual(expect.arrayContaining(Object.values(testCredentials(e()))));
+    for (const r of e().resources) expect({ [r.name]: findPlaintext(r.inputs, generated) }).toEqual({ [r.name]: [] });
+    expect(findPlaintext(e().outputs, generated)).toEqual([]);
+    expect(containsSecret(e().outputs.credentials)).toBe(true);
+  });
+
+  it("marks every uploaded config and htpasswd secret in the container inputs", () => {
+    for (const c of ofType(e(), CONTAINER)) {
+      const uploads = c.inputs.uploads;
+      if (uploads && (reveal(uploads) as unknown[]).length > 0) expect(containsSecret(uploads)).toBe(true);
+    }
+  });
+
+  it("exports URLs, mirror endpoints, login commands and client snippets", () => {
+    const out = e().outputs;
+    expect(out.registryUrl).toMatch(/^http:\/\/[^/]+:\d+$/);
+    expect(Object.keys(out.mirrors as object).length).toBeGreaterThan(0);
+    expect(Object.values(out.loginCommands as Record<string, string>)[0]).toMatch(/^docker login \S+ --username \S+ --password-stdin$/);
+    expect(JSON.parse(out.daemonJson as string)["registry-mirrors"].length).toBe(1);
+    expect(Object.keys(out.containerdHosts as object)).toContain("docker.io");
+    expect(reveal(out.k3sRegistriesYaml)).toContain("mirrors:");
+  });
+});
+
+describe("stack specifics", () => {
+  it("local binds every port to loopback and is not protected", () => {
+    const e = evaluations.get("local")!;
+    for (const c of services(e)) for (const p of (c.inputs.ports as { ip: string }[]) ?? []) expect(p.ip).toBe("127.0.0.1");
+    expect(byName(e, "regstack-registry-data").protect).toBe(false);
+  });
+
+  it("dev uses two explicit Docker providers over ssh, caches on the FX-8350", () => {
+    const e = evaluations.get("dev")!;
+    const providers = ofType(e, "pulumi:providers:docker");
+    expect(providers.map((p) => p.inputs.host).sort()).toEqual(["ssh://ops@fx8350.lan", "ssh://ops@fx9590.lan"]);
+    const fx8350 = providers.find((p) => p.name === "regstack-fx8350-provider")!;
+    const mirrorContainers = services(e).filter((c) => c.name.startsWith("regstack-mirror-"));
+    expect(mirrorContainers.length).toBe(2);
+    for (const m of mirrorContainers) expect(m.provider.startsWith(fx8350.urn)).toBe(true);
+    expect(byName(e, "regstack-registry-data").protect).toBe(true);
+    expect(e.outputs.mirrors).toEqual({
+      dockerhub: { url: "http://fx8350.lan:5001", upstream: "https://registry-1.docker.io" },
+      ghcr: { url: "http://fx8350.lan:5002", upstream: "https://ghcr.io" },
+    });
+  });
+
+  it("nas keeps data on the share and fits 4 GiB of RAM with room to spare", () => {
+    const e = evaluations.get("nas")!;
+    const registry = byName(e, "regstack-registry-container");
+    expect(registry.inputs.volumes).toEqual(expect.arrayContaining([expect.objectContaining({ hostPath: "/mnt/HD/HD_a2/regstack/registry", containerPath: "/var/lib/registry" })]));
+    const total = services(e).reduce((sum, c) => sum + (c.inputs.memory as number), 0);
+    expect(total).toBeLessThanOrEqual(1536);
+    expect(Object.keys(e.outputs.mirrors as object).sort()).toEqual(["dockerhub", "ghcr", "quay"]);
+  });
+
+  it("dev and nas run the Redis cache, local does not", () => {
+    expect(evaluations.get("local")!.resources.some((r) => r.name === "regstack-redis-container")).toBe(false);
+    for (const s of ["dev", "nas"]) expect(byName(evaluations.get(s)!, "regstack-redis-container").inputs.readOnly).toBe(true);
+  });
+});

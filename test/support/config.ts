@@ -1,0 +1,30 @@
+import { RawConfig } from "../../components/spec/parse";
+import { StackConfig } from "../../offline/stackConfig";
+
+/** Builds engine-style config (objects as JSON text) from plain values keyed without the namespace. */
+export function rawConfig(values: Record<string, unknown>, secretKeys: string[] = [], stack = "test"): RawConfig & StackConfig {
+  const flat: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values)) {
+    const full = key.includes(":") ? key : `regstack:${key}`;
+    flat[full] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return { values: flat, secretKeys: secretKeys.map((k) => (k.includes(":") ? k : `regstack:${k}`)), stack };
+}
+
+/** A valid minimal config to vary in tests. */
+export const minimal = { users: [{ name: "ci", role: "push" }] };
+
+/** A copy of a stack config with one top-level key replaced (value given as plain data). */
+export function withKey(config: StackConfig, key: string, value: unknown, secret = false): StackConfig {
+  const full = `regstack:${key}`;
+  return {
+    stack: config.stack,
+    values: { ...config.values, [full]: typeof value === "string" ? value : JSON.stringify(value) },
+    secretKeys: secret ? [...new Set([...config.secretKeys, full])] : config.secretKeys,
+  };
+}
+
+/** A top-level key's current value in a stack config, parsed. */
+export function keyValue<T>(config: StackConfig, key: string): T {
+  return JSON.parse(config.values[`regstack:${key}`]) as T;
+}
