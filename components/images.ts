@@ -11,6 +11,8 @@ export const images = {
   ui: "joxit/docker-registry-ui:2.5.7",
   /** Redis, the registry's blob-descriptor cache. */
   redis: "redis:7.2.5-alpine",
+  /** Caddy, the TLS front door. */
+  edge: "caddy:2.8.4-alpine",
   /** busybox, for one-shot file and volume preparation jobs. */
   tools: "busybox:1.36.1",
 } as const;

@@ -11,6 +11,7 @@ export function stackOutputs(platform: PlatformOutputs): Record<string, unknown>
     mirrors: platform.mirrors,
     loginCommands: platform.loginCommands,
     credentials: platform.credentials,
+    caCertPem: platform.caCertPem,
     daemonJson: platform.clientSnippets.daemonJson,
     k3sRegistriesYaml: platform.clientSnippets.k3sRegistriesYaml,
     containerdHosts: platform.clientSnippets.containerdHosts,

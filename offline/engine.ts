@@ -84,7 +84,7 @@ export async function evaluate(config: StackConfig, program: () => Record<string
   try {
     await pulumi.runtime.setMocks(
       {
-        newResource: (args) => ({ id: `${args.name}-id`, state: mockState(args.type, args.name, args.inputs as Record<string, unknown>) }),
+        newResource: async (args) => ({ id: `${args.name}-id`, state: await mockState(args.type, args.name, args.inputs as Record<string, unknown>) }),
         call: (args) => args.inputs,
       },
       PROJECT,

@@ -1,5 +1,6 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { mockTlsState } from "./mockTls";
 
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -21,7 +22,9 @@ type State = Record<string, unknown>;
  * name, and the outputs the real providers mark secret are marked secret here too (mocks ignore
  * `additionalSecretOutputs`), so secrecy is checked against what `pulumi up` would store.
  */
-export function mockState(type: string, name: string, inputs: State): State {
+export async function mockState(type: string, name: string, inputs: State): Promise<State> {
+  const tlsState = await mockTlsState(type, name, inputs, (v) => pulumi.secret(v));
+  if (tlsState) return tlsState;
   switch (type) {
     case "random:index/randomPassword:RandomPassword": {
       const result = deterministicText(`password/${name}`, Number(inputs.length ?? 32));

@@ -25,7 +25,8 @@ export interface DistributionArgs {
   readonly image: pulumi.Input<string>;
   readonly toolsImage: pulumi.Input<string>;
   readonly limits: Limits;
-  readonly publishedPort: number;
+  /** Published port; undefined behind the edge. */
+  readonly publishedPort?: number;
   readonly aliases: readonly string[];
   /** Subdirectory of the host's dataPath, or volume suffix. */
   readonly dataDir: string;
@@ -95,7 +96,7 @@ export function declareDistribution(name: string, args: DistributionArgs, parent
       tmpfs: { "/tmp": "rw,size=64m,mode=1777" },
       // 3.x exports OpenTelemetry traces to localhost:4318 unless told not to.
       envs: args.version === "3" ? ["OTEL_TRACES_EXPORTER=none"] : [],
-      ports: [{ internal: registryPaths.port, external: args.publishedPort }],
+      ports: args.publishedPort === undefined ? [] : [{ internal: registryPaths.port, external: args.publishedPort }],
       uploads: [{ file: registryPaths.configFile(args.version), content: config }],
       volumes: [dataMount, ...(args.extraVolumes ?? [])],
       healthcheck: httpHealthcheck(`http://127.0.0.1:${registryPaths.debugPort}/debug/health`),

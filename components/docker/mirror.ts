@@ -16,6 +16,8 @@ export interface MirrorArgs {
   readonly logLevel: LogLevel;
   readonly limits: Limits;
   readonly data: DataPolicy;
+  /** Publish the cache's own port (no edge); behind the edge only the network reaches it. */
+  readonly publish: boolean;
 }
 
 /**
@@ -40,7 +42,7 @@ export class Mirror extends pulumi.ComponentResource {
         image: args.image,
         toolsImage: args.toolsImage,
         limits: args.limits,
-        publishedPort: m.port,
+        publishedPort: args.publish ? m.port : undefined,
         aliases: [serviceNames.mirror(m.name)],
         dataDir: serviceNames.mirror(m.name),
         data: args.data,

@@ -1,9 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { endpointsOf } from "../endpoints";
 import { ImageRole } from "../images";
+import { Authority } from "../pki/authority";
 import { renderContainerdHosts, renderDaemonJson, renderK3sRegistries } from "../render/clients";
 import { PlatformSpec, Secret } from "../spec/types";
 import { Credentials } from "./credentials";
+import { declareEdges } from "./edges";
 import { DockerHostRuntime } from "./host";
 import { Mirror } from "./mirror";
 import { RedisCache } from "./redisCache";
@@ -22,6 +24,8 @@ export interface PlatformOutputs {
   readonly loginCommands: Record<string, string>;
   /** user → password, secret. */
   readonly credentials: pulumi.Output<Record<string, string>>;
+  /** The CA certificate clients trust (internal and provided modes). */
+  readonly caCertPem?: pulumi.Output<string>;
   readonly clientSnippets: {
     readonly daemonJson: string;
     /** Secret when it carries a pull user's login. */
@@ -39,6 +43,8 @@ export class DockerPlatform extends pulumi.ComponentResource {
     const { spec } = args;
     const primary = spec.hosts[0];
     const registryImage: ImageRole = spec.registry.version === "3" ? "registry3" : "registry28";
+    const edge = spec.edge.enabled;
+    const publish = !edge;
 
     const hosts = new Map<string, DockerHostRuntime>();
     for (const host of spec.hosts) {
@@ -48,6 +54,7 @@ export class DockerPlatform extends pulumi.ComponentResource {
       const roles: ImageRole[] = [registryImage, "tools"];
       if (isPrimary && spec.ui.enabled) roles.push("ui");
       if (isPrimary && spec.redis.enabled) roles.push("redis");
+      if (edge) roles.push("edge");
       hosts.set(host.name, new DockerHostRuntime(`${name}-${host.name}`, { host, spec, roles }, { parent: this }));
     }
     const main = hosts.get(primary.name)!;
@@ -56,7 +63,7 @@ export class DockerPlatform extends pulumi.ComponentResource {
 
     const credentials = new Credentials(
       `${name}-users`,
-      { users: spec.users, bcryptCost: spec.access.bcryptCost, runtime: main.runtime, toolsImage: main.image("tools") },
+      { users: spec.users, bcryptCost: spec.access.bcryptCost, runtime: main.runtime, toolsImage: main.image("tools"), writeHtpasswd: !edge },
       { parent: this },
     );
 
@@ -79,20 +86,20 @@ export class DockerPlatform extends pulumi.ComponentResource {
         logLevel: spec.registry.logLevel,
         deleteEnabled: spec.registry.deleteEnabled,
         limits: spec.resources.registry,
-        publishedPort: spec.ports.registry,
-        corsOrigins: endpoints.uiUrl ? [endpoints.uiUrl] : [],
+        publishedPort: publish ? spec.ports.registry : undefined,
+        corsOrigins: endpoints.ui ? [endpoints.ui.url] : [],
         notifications: spec.notifications,
-        htpasswdVolume: credentials.volume.name,
-        htpasswdWriter: credentials.writer,
+        htpasswd: credentials.htpasswd && { volume: credentials.htpasswd.volume.name, writer: credentials.htpasswd.writer },
         redis: redis ? { address: redis.address, password: redis.password, container: redis.container } : undefined,
         data,
       },
       { parent: this },
     );
+    const backends = new Map<string, pulumi.Resource[]>([[primary.name, [registry.container]]]);
 
     for (const mirror of spec.mirrors) {
       const host = hosts.get(mirror.host)!;
-      new Mirror(
+      const cache = new Mirror(
         `${name}-mirror-${mirror.name}`,
         {
           mirror,
@@ -106,39 +113,48 @@ export class DockerPlatform extends pulumi.ComponentResource {
           // A cache is kept on destroy like any data, but never protected: removing a mirror from the
           // config must not be blocked.
           data: { protect: false, retain: data.retain },
+          publish,
         },
         { parent: this },
       );
+      backends.set(mirror.host, [...(backends.get(mirror.host) ?? []), cache.container]);
     }
 
     if (spec.ui.enabled) {
-      new RegistryUi(
+      const ui = new RegistryUi(
         `${name}-ui`,
         {
           runtime: main.runtime,
           image: main.image("ui"),
           title: spec.ui.title,
           deleteEnabled: spec.registry.deleteEnabled,
-          publishedPort: spec.ports.ui,
+          publishedPort: publish ? spec.ports.ui : undefined,
           limits: spec.resources.ui,
           registry: registry.container,
         },
         { parent: this },
       );
+      backends.get(primary.name)!.push(ui.container);
+    }
+
+    let caCertPem: pulumi.Output<string> | undefined;
+    if (edge) {
+      const authority = new Authority(`${name}-pki`, { stack: spec.stack, tls: spec.tls }, { parent: this });
+      caCertPem = authority.caCertPem;
+      declareEdges(name, { spec, endpoints, hosts, authority, users: credentials.hashed, data, backends }, this);
     }
 
     const pullUser = spec.users.find((u) => u.role === "pull");
-    const credentialMap = pulumi.secret(
-      pulumi.all(Object.fromEntries(Object.entries(credentials.passwords)) as Record<string, Secret>).apply((p) => ({ ...p })),
-    );
+    const credentialMap = pulumi.secret(pulumi.all(credentials.passwords as Record<string, Secret>).apply((p) => ({ ...p })));
     this.outputs = {
-      registryUrl: endpoints.registryUrl,
-      uiUrl: endpoints.uiUrl,
+      registryUrl: endpoints.registry.url,
+      uiUrl: endpoints.ui?.url,
       mirrors: Object.fromEntries(Object.entries(endpoints.mirrors).map(([k, v]) => [k, { url: v.url, upstream: v.upstream }])),
       loginCommands: Object.fromEntries(
-        spec.users.map((u) => [u.name, `docker login ${endpoints.registry} --username ${u.name} --password-stdin`]),
+        spec.users.map((u) => [u.name, `docker login ${endpoints.registry.address} --username ${u.name} --password-stdin`]),
       ),
       credentials: credentialMap,
+      caCertPem,
       clientSnippets: {
         daemonJson: renderDaemonJson(endpoints.clientView),
         k3sRegistriesYaml: pullUser

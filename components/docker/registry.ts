@@ -15,14 +15,16 @@ export interface RegistryArgs {
   readonly logLevel: LogLevel;
   readonly deleteEnabled: boolean;
   readonly limits: Limits;
-  readonly publishedPort: number;
   /** Origins allowed by CORS (the UI). */
   readonly corsOrigins: readonly string[];
   readonly notifications: readonly NotificationEndpoint[];
-  /** Named volume holding the htpasswd file (mounted read-only at /auth). */
-  readonly htpasswdVolume: pulumi.Input<string>;
-  /** The job that writes htpasswd: the registry must never start without the file. */
-  readonly htpasswdWriter: pulumi.Resource;
+  /**
+   * The htpasswd volume (mounted read-only at /auth) and the job that writes it, when the registry
+   * checks users itself; it must never start without the file. Undefined behind the edge.
+   */
+  readonly htpasswd?: { readonly volume: pulumi.Input<string>; readonly writer: pulumi.Resource };
+  /** Published port; undefined behind the edge (only the platform network reaches it). */
+  readonly publishedPort?: number;
   /** Redis blob-descriptor cache, when enabled. */
   readonly redis?: { readonly address: string; readonly password: pulumi.Input<string>; readonly container: pulumi.Resource };
   readonly data: DataPolicy;
@@ -55,14 +57,16 @@ export class Registry extends pulumi.ComponentResource {
           instance: "registry",
           logLevel: args.logLevel,
           deleteEnabled: args.deleteEnabled,
-          htpasswd: { realm: "regstack", path: registryPaths.htpasswdFile },
+          htpasswd: args.htpasswd ? { realm: "regstack", path: registryPaths.htpasswdFile } : undefined,
+          // Behind the edge: Location headers relative, right for every name the edge answers to.
+          relativeUrls: args.htpasswd === undefined,
           corsOrigins: args.corsOrigins,
           redis: args.redis ? { address: args.redis.address } : undefined,
           notifications: args.notifications,
         },
         secrets: { redisPassword: args.redis?.password },
-        extraVolumes: [{ volumeName: args.htpasswdVolume, containerPath: registryPaths.authDir, readOnly: true }],
-        dependsOn: [args.htpasswdWriter, ...(args.redis ? [args.redis.container] : [])],
+        extraVolumes: args.htpasswd ? [{ volumeName: args.htpasswd.volume, containerPath: registryPaths.authDir, readOnly: true }] : [],
+        dependsOn: [...(args.htpasswd ? [args.htpasswd.writer] : []), ...(args.redis ? [args.redis.container] : [])],
       },
       this,
     );

@@ -10,7 +10,8 @@ export interface RegistryUiArgs {
   readonly image: pulumi.Input<string>;
   readonly title: string;
   readonly deleteEnabled: boolean;
-  readonly publishedPort: number;
+  /** Published port; undefined behind the edge. */
+  readonly publishedPort?: number;
   readonly limits: Limits;
   /** The registry container: the UI proxies to it. */
   readonly registry: pulumi.Resource;
@@ -35,7 +36,7 @@ export class RegistryUi extends pulumi.ComponentResource {
           registryUrl: `http://${serviceNames.registry}:${registryPaths.port}`,
           deleteEnabled: args.deleteEnabled,
         }),
-        ports: [{ internal: uiPaths.port, external: args.publishedPort }],
+        ports: args.publishedPort === undefined ? [] : [{ internal: uiPaths.port, external: args.publishedPort }],
         healthcheck: httpHealthcheck(`http://127.0.0.1:${uiPaths.port}/`),
       },
       { parent: this, dependsOn: [args.registry] },

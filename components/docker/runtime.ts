@@ -29,6 +29,8 @@ export interface ServiceContainerArgs {
   readonly uploads?: pulumi.Input<docker.types.input.ContainerUpload>[];
   readonly volumes?: pulumi.Input<docker.types.input.ContainerVolume>[];
   readonly tmpfs?: Record<string, string>;
+  /** Linux capabilities; default drops none (the images' own defaults). */
+  readonly capabilities?: docker.types.input.ContainerCapabilities;
   readonly healthcheck: docker.types.input.ContainerHealthcheck;
 }
 
@@ -54,6 +56,7 @@ export function serviceContainer(
       user: args.user,
       readOnly: args.readOnly ?? false,
       tmpfs: args.tmpfs,
+      capabilities: args.capabilities,
       memory: args.limits.memoryMb,
       memorySwap: args.limits.memoryMb,
       cpus: args.limits.cpus,

@@ -28,3 +28,18 @@ export const serviceNames = {
   ui: "ui",
   mirror: (name: string) => `mirror-${name}`,
 } as const;
+
+/** The Caddy edge: its live config directory (written by a job, watched by Caddy) and its state. */
+export const edgePaths = {
+  liveDir: "/etc/caddy/live",
+  caddyfile: "/etc/caddy/live/Caddyfile",
+  rootCert: "/etc/caddy/live/root.crt",
+  rootKey: "/etc/caddy/live/root.key",
+  serverCert: "/etc/caddy/live/server.crt",
+  serverKey: "/etc/caddy/live/server.key",
+  dataDir: "/data",
+  configDir: "/config",
+  /** Internal-only listener with Caddy's Prometheus metrics (also its healthcheck). */
+  metricsPort: 9180,
+  acmeHttpPort: 80,
+} as const;

@@ -13,6 +13,8 @@ export interface RegistryConfigInput {
   readonly deleteEnabled: boolean;
   /** htpasswd authentication; undefined leaves the instance open (pull-through caches). */
   readonly htpasswd?: { readonly realm: string; readonly path: string };
+  /** Location headers relative to the request (behind a proxy that answers to several names). */
+  readonly relativeUrls?: boolean;
   /** Origins allowed by CORS (the UI's URL). */
   readonly corsOrigins: readonly string[];
   /** Redis blob-descriptor cache; undefined uses the in-memory cache. */
@@ -43,6 +45,7 @@ export function renderRegistryConfig(input: RegistryConfigInput): string {
     http: {
       addr: `:${registryPaths.port}`,
       secret: input.httpSecret,
+      relativeurls: input.relativeUrls ?? false,
       headers: httpHeaders(input.corsOrigins),
       debug: {
         addr: `:${registryPaths.debugPort}`,

@@ -1,9 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
+import { createPrivateKey, X509Certificate } from "crypto";
 import { Decoder, Field } from "./decoders";
 import { IssueList, SpecError } from "./issues";
 import { schema, TopKey } from "./schema";
 import { unknownKeyMessage } from "./suggest";
-import { DockerHost, MirrorSpec, PlatformSpec, UserSpec } from "./types";
+import { isLoopback, isPublicDnsName } from "./patterns";
+import { DockerHost, MirrorSpec, PlatformSpec, TlsMode, UserSpec } from "./types";
 
 export const NAMESPACE = "regstack";
 
@@ -129,12 +131,81 @@ function checkCrossFields(spec: RawSpec, raw: RawConfig, issues: IssueList): voi
     else taken.set(k, p.path);
   }
 
+  checkTls(spec, raw, issues);
+
   duplicates(spec.notifications, (n) => n.name, (i) => `regstack:notifications[${i}].name`, "endpoint name", issues);
   if (spec.redis.enabled && spec.redis.maxMemoryMb >= spec.resources.redis.memoryMb) {
     issues.add(
       "regstack:redis.maxMemoryMb",
       `expected less than the Redis container limit regstack:resources.redis.memoryMb (${spec.resources.redis.memoryMb}), got ${spec.redis.maxMemoryMb}`,
     );
+  }
+}
+
+/** TLS off is refused on a LAN bind, unless the stack says so explicitly nothing is served in clear. */
+export function tlsModeOf(spec: { tls: { mode?: TlsMode }; bindAddress: string }): TlsMode {
+  return spec.tls.mode ?? (isLoopback(spec.bindAddress) ? "off" : "internal");
+}
+
+function checkTls(spec: RawSpec, raw: RawConfig, issues: IssueList): void {
+  const mode = tlsModeOf(spec);
+  const tls = spec.tls;
+  if (mode === "off") {
+    if (!isLoopback(spec.bindAddress)) {
+      issues.add("regstack:tls.mode", `"off" serves registry logins in clear text; it is only allowed with a loopback regstack:bindAddress (got ${spec.bindAddress}); use "internal", "provided" or "acme"`);
+    }
+    spec.users.forEach((u, i) => {
+      if (u.role === "pull") {
+        issues.add(`regstack:users[${i}].role`, 'pull-only users are enforced by the edge; with regstack:tls.mode "off" the registry gives every user push: use role "push" or turn TLS on');
+      }
+    });
+    if (spec.access.anonymousPull) issues.add("regstack:access.anonymousPull", 'anonymous pull is enforced by the edge; it needs regstack:tls.mode other than "off"');
+  }
+  if (mode === "acme") {
+    if (tls.email === undefined) issues.add("regstack:tls.email", "is required with mode acme (the ACME account's contact)");
+    const domain = spec.domain ?? "";
+    if (!isPublicDnsName(domain)) {
+      issues.add("regstack:domain", `mode acme needs a public DNS name a public CA can validate, got ${domain ? `"${domain}"` : "none"}`);
+    }
+    if (tls.ips.length > 0) issues.add("regstack:tls.ips", "a public ACME CA does not issue certificates for IP addresses; remove them or use mode internal/provided");
+  }
+  if (tls.certificate !== undefined) {
+    if (mode !== "provided") issues.add("regstack:tls.certificate", 'applies to mode "provided" only');
+    checkPems(tls.certificate, issues);
+    if (!raw.secretKeys.includes("regstack:tls")) {
+      issues.add("regstack:tls.certificate.key", "is stored in plaintext; set it with: pulumi config set --secret --path 'regstack:tls.certificate.key' < key.pem");
+    }
+  }
+  if (tls.earlyRenewalHours >= tls.validityHours) {
+    issues.add("regstack:tls.earlyRenewalHours", `expected less than regstack:tls.validityHours (${tls.validityHours}), got ${tls.earlyRenewalHours}`);
+  }
+  if (mode !== "off" && spec.edge.routing === "port") {
+    const ports = [spec.ports.registry, spec.ports.ui, ...spec.mirrors.map((m) => m.port)];
+    if (mode === "acme" && ports.includes(80)) issues.add("regstack:ports", "port 80 is taken by the ACME HTTP challenge");
+  }
+}
+
+function checkPems(certificate: { cert: string; key: string; ca?: string }, issues: IssueList): void {
+  const at = "regstack:tls.certificate";
+  let cert: X509Certificate | undefined;
+  try {
+    cert = new X509Certificate(certificate.cert);
+  } catch (err) {
+    issues.add(`${at}.cert`, `expected a PEM certificate that parses (${(err as Error).message})`);
+  }
+  try {
+    const key = createPrivateKey(certificate.key);
+    if (cert && !cert.checkPrivateKey(key)) issues.add(`${at}.key`, "does not match the certificate's public key");
+  } catch (err) {
+    issues.add(`${at}.key`, `expected a PEM private key that parses (${(err as Error).message})`);
+  }
+  if (certificate.ca !== undefined) {
+    try {
+      const ca = new X509Certificate(certificate.ca);
+      if (cert && !cert.checkIssued(ca)) issues.add(`${at}.ca`, "did not issue the certificate");
+    } catch (err) {
+      issues.add(`${at}.ca`, `expected a PEM CA certificate that parses (${(err as Error).message})`);
+    }
   }
 }
 
@@ -186,6 +257,21 @@ function buildSpec(spec: RawSpec, stack: string): PlatformSpec {
     ui: spec.ui,
     redis: spec.redis,
     access: spec.access,
+    tls: {
+      mode: tlsModeOf(spec),
+      email: spec.tls.email,
+      names: spec.tls.names,
+      ips: spec.tls.ips,
+      validityHours: spec.tls.validityHours,
+      earlyRenewalHours: spec.tls.earlyRenewalHours,
+      caValidityHours: spec.tls.caValidityHours,
+      certificate: spec.tls.certificate && {
+        cert: spec.tls.certificate.cert,
+        key: pulumi.secret(spec.tls.certificate.key),
+        ca: spec.tls.certificate.ca,
+      },
+    },
+    edge: { enabled: tlsModeOf(spec) !== "off", routing: spec.edge.routing, httpsPort: spec.edge.httpsPort },
     users,
     mirrors,
     resources: spec.resources,

@@ -54,3 +54,22 @@ export const headerName: StringRule = {
 export function isLoopback(address: string): boolean {
   return /^127\./.test(address);
 }
+
+export const email: StringRule = {
+  pattern: /^[^@\s]+@[^@\s]+\.[^@\s]+$/,
+  expected: "an email address",
+};
+
+/** A PEM block of the given kind ("CERTIFICATE", "PRIVATE KEY" also matches EC/RSA keys). */
+export function pem(kind: string): StringRule {
+  return {
+    pattern: new RegExp(`^\\s*-----BEGIN ([A-Z]+ )?${kind}-----[\\s\\S]+-----END ([A-Z]+ )?${kind}-----\\s*$`),
+    expected: `a PEM ${kind.toLowerCase()}`,
+  };
+}
+
+/** Names only a private network resolves: a public CA cannot issue for them. */
+export function isPublicDnsName(name: string): boolean {
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name) || !name.includes(".")) return false;
+  return !/\.(lan|local|localhost|home|internal|intranet|corp|test|invalid|example|home\.arpa)$/i.test(name);
+}

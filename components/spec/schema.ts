@@ -6,7 +6,7 @@ import {
   bool, decimal, int, listOf, mapOf, object, oneOf, optional, section, str, withDefault,
 } from "./decoders";
 import {
-  absolutePath, byteSize, dnsLabel, dockerEndpoint, duration, headerName, hostName, httpsUrl, ipv4, userName,
+  absolutePath, byteSize, email, pem, dnsLabel, dockerEndpoint, duration, headerName, hostName, httpsUrl, ipv4, userName,
 } from "./patterns";
 
 const port = int(1, 65535);
@@ -72,7 +72,24 @@ export const schema = {
   }),
   ui: section({ enabled: withDefault(bool(), true), title: withDefault(str({ minLength: 1, maxLength: 80 }), "regstack") }),
   redis: section({ enabled: withDefault(bool(), false), maxMemoryMb: withDefault(int(8, 4096, " (MiB)"), 64) }),
-  access: section({ bcryptCost: withDefault(int(5, 14), 10) }),
+  access: section({ bcryptCost: withDefault(int(5, 14), 10), anonymousPull: withDefault(bool(), false) }),
+  tls: section({
+    mode: optional(oneOf(["off", "internal", "provided", "acme"] as const)),
+    email: optional(str(email)),
+    names: withDefault(listOf(str(hostName)), []),
+    ips: withDefault(listOf(str(ipv4)), []),
+    validityHours: withDefault(int(24, 87600, " hours"), 2160),
+    earlyRenewalHours: withDefault(int(1, 8760, " hours"), 720),
+    caValidityHours: withDefault(int(720, 175200, " hours"), 87600),
+    certificate: optional(
+      object({
+        cert: str(pem("CERTIFICATE")),
+        key: str(pem("PRIVATE KEY")),
+        ca: optional(str(pem("CERTIFICATE"))),
+      }),
+    ),
+  }),
+  edge: section({ routing: withDefault(oneOf(["port", "host"] as const), "port"), httpsPort: withDefault(port, 443) }),
   users: listOf(user, { min: 1 }),
   mirrors: withDefault(listOf(mirror), () => DEFAULT_MIRRORS.map((m) => ({ ...m }))),
   resources: section({
@@ -80,6 +97,7 @@ export const schema = {
     mirror: limits(256, "0.5"),
     ui: limits(64, "0.25"),
     redis: limits(96, "0.25"),
+    edge: limits(128, "0.5"),
   }),
   logs: section({ maxSize: withDefault(str(byteSize), "10m"), maxFiles: withDefault(int(1, 100), 3) }),
   notifications: withDefault(listOf(notification), []),

@@ -6,6 +6,27 @@ export type Secret = pulumi.Output<string>;
 export type RegistryMajor = "3" | "2.8";
 export type UserRole = "push" | "pull";
 export type LogLevel = "error" | "warn" | "info" | "debug";
+/** off: no edge (loopback only); internal: Caddy's CA with a root regstack generates; provided:
+ * a CA and server certificate generated with @pulumi/tls, or PEMs supplied; acme: a public CA. */
+export type TlsMode = "off" | "internal" | "provided" | "acme";
+export type EdgeRouting = "port" | "host";
+
+export interface TlsSpec {
+  readonly mode: TlsMode;
+  /** ACME account email (acme only). */
+  readonly email?: string;
+  /** Extra DNS names and IPs the registry answers to, besides the domain. */
+  readonly names: readonly string[];
+  readonly ips: readonly string[];
+  /** Server certificate lifetime (internal leaf lifetime, or the generated certificate's validity). */
+  readonly validityHours: number;
+  /** A generated server certificate is replaced by `pulumi up` this long before it expires. */
+  readonly earlyRenewalHours: number;
+  /** Lifetime of the CA regstack generates (internal and provided). */
+  readonly caValidityHours: number;
+  /** PEMs supplied for mode provided; when absent a CA and certificate are generated. */
+  readonly certificate?: { readonly cert: string; readonly key: Secret; readonly ca?: string };
+}
 
 /** A Docker engine regstack deploys to. The first host of a stack runs the registry. */
 export interface DockerHost {
@@ -76,7 +97,14 @@ export interface PlatformSpec {
   };
   readonly ui: { readonly enabled: boolean; readonly title: string };
   readonly redis: { readonly enabled: boolean; readonly maxMemoryMb: number };
-  readonly access: { readonly bcryptCost: number };
+  readonly access: {
+    readonly bcryptCost: number;
+    /** GET and HEAD on the registry need no login (edge only). */
+    readonly anonymousPull: boolean;
+  };
+  readonly tls: TlsSpec;
+  /** The Caddy front door; present whenever tls.mode is not off. */
+  readonly edge: { readonly enabled: boolean; readonly routing: EdgeRouting; readonly httpsPort: number };
   readonly users: readonly UserSpec[];
   readonly mirrors: readonly MirrorSpec[];
   readonly resources: {
@@ -84,6 +112,7 @@ export interface PlatformSpec {
     readonly mirror: Limits;
     readonly ui: Limits;
     readonly redis: Limits;
+    readonly edge: Limits;
   };
   readonly logs: { readonly maxSize: string; readonly maxFiles: number };
   readonly notifications: readonly NotificationEndpoint[];

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { carriedFiles, testCredentials } from "../../offline/files";
+import { writeRendered } from "../../offline/render";
 import { evaluateStack } from "../../offline/run";
 import { placeholderSecret, ROOT } from "../../offline/stackConfig";
 
@@ -24,13 +25,24 @@ describe("npm run render", () => {
     expect(listing.map((l) => `${l.resource}:${l.path}`).sort()).toEqual(expected.map((f) => `${f.resource}:${f.path}`).sort());
     for (const f of expected) {
       const written = path.join(out, f.resource, f.path);
-      expect(readFileSync(written, "utf8")).toBe(f.content);
+      // Keys and certificates are generated anew by each process; the in-process test below checks them.
+      if (!/\.(crt|key)$/.test(f.path)) expect(readFileSync(written, "utf8")).toBe(f.content);
       expect((statSync(written).mode & 0o777).toString(8).padStart(4, "0")).toBe(f.mode);
     }
-    expect(listing.map((l) => l.path)).toEqual(expect.arrayContaining(["/staging/htpasswd", "/etc/distribution/config.yml", "/usr/local/etc/redis/redis.conf"]));
+    expect(listing.map((l) => l.path)).toEqual(expect.arrayContaining(["/staging/Caddyfile", "/staging/root.key", "/etc/distribution/config.yml", "/usr/local/etc/redis/redis.conf"]));
     const credentials = JSON.parse(readFileSync(path.join(out, "credentials.json"), "utf8"));
     expect(credentials).toEqual({ users: testCredentials(evaluation) });
     expect(Object.keys(credentials.users).sort()).toEqual(["alice", "ci", "cluster"]);
+  });
+
+  it("writes exactly what the evaluation captured, keys and certificates included", async () => {
+    const evaluation = await evaluateStack("nas");
+    const out = mkdtempSync(path.join(tmpdir(), "regstack-render-in-"));
+    const listing = writeRendered(evaluation, out);
+    const files = carriedFiles(evaluation);
+    expect(listing.length).toBe(files.length);
+    for (const f of files) expect(readFileSync(path.join(out, f.resource, f.path), "utf8")).toBe(f.content);
+    expect(files.some((f) => f.content.includes("-----BEGIN PRIVATE KEY-----"))).toBe(true);
   });
 
   it("renders a stack file kept anywhere, with secure values as placeholders", () => {

@@ -59,19 +59,30 @@ describe.each(each())("stack %s under the offline engine", (stack) => {
   });
 
   it("retains every data volume on delete", () => {
-    const data = ofType(e(), VOLUME).filter((v) => !v.name.endsWith("-users-volume"));
+    // Derived volumes (htpasswd, edge config) are rewritten by their jobs; everything else is data.
+    const data = ofType(e(), VOLUME).filter((v) => !v.name.endsWith("-users-volume") && !v.name.endsWith("-edge-config"));
+    const onHostPaths = services(e()).some((c) => ((c.inputs.volumes as { hostPath?: string }[]) ?? []).some((v) => v.hostPath));
+    // With a dataPath, data sits in host directories that no resource owns, so nothing can delete it.
+    expect(data.length > 0 || onHostPaths).toBe(true);
     for (const v of data) expect(v.retainOnDelete).toBe(true);
   });
 
-  it("never starts the registry before its htpasswd file is written", () => {
-    const registry = byName(e(), "regstack-registry-container");
-    const writer = byName(e(), "regstack-users-writer");
-    expect(registry.dependsOn).toContain(writer.urn);
+  const edges = () => services(e()).filter((c) => c.name.endsWith("-edge-container"));
+
+  it("never starts a service before the file holding its users is written", () => {
+    if (edges().length === 0) {
+      const registry = byName(e(), "regstack-registry-container");
+      expect(registry.dependsOn).toContain(byName(e(), "regstack-users-writer").urn);
+    }
+    for (const edge of edges()) {
+      expect(edge.dependsOn).toContain(byName(e(), edge.name.replace(/-container$/, "-writer")).urn);
+    }
   });
 
-  it("publishes only registry, UI and mirror ports, on the configured bind address", () => {
+  it("publishes only what users need, on the configured bind address", () => {
     const published = services(e()).flatMap((c) => ((c.inputs.ports as { ip: string }[]) ?? []).map((p) => ({ name: c.name, ip: p.ip })));
-    for (const p of published) expect(p.name).toMatch(/registry-container|ui-container|mirror-.*-container/);
+    const allowed = edges().length > 0 ? /-edge-container$/ : /registry-container|ui-container|mirror-.*-container/;
+    for (const p of published) expect(p.name).toMatch(allowed);
     const redis = e().resources.find((r) => r.name === "regstack-redis-container");
     if (redis) expect(redis.inputs.ports).toEqual([]);
     expect(new Set(published.map((p) => p.ip)).size).toBe(1);
@@ -97,7 +108,7 @@ describe.each(each())("stack %s under the offline engine", (stack) => {
 
   it("exports URLs, mirror endpoints, login commands and client snippets", () => {
     const out = e().outputs;
-    expect(out.registryUrl).toMatch(/^http:\/\/[^/]+:\d+$/);
+    expect(out.registryUrl).toMatch(/^https?:\/\/[^/]+:\d+$/);
     expect(Object.keys(out.mirrors as object).length).toBeGreaterThan(0);
     expect(Object.values(out.loginCommands as Record<string, string>)[0]).toMatch(/^docker login \S+ --username \S+ --password-stdin$/);
     expect(JSON.parse(out.daemonJson as string)["registry-mirrors"].length).toBe(1);
@@ -123,8 +134,8 @@ describe("stack specifics", () => {
     for (const m of mirrorContainers) expect(m.provider.startsWith(fx8350.urn)).toBe(true);
     expect(byName(e, "regstack-registry-data").protect).toBe(true);
     expect(e.outputs.mirrors).toEqual({
-      dockerhub: { url: "http://fx8350.lan:5001", upstream: "https://registry-1.docker.io" },
-      ghcr: { url: "http://fx8350.lan:5002", upstream: "https://ghcr.io" },
+      dockerhub: { url: "https://fx8350.lan:5001", upstream: "https://registry-1.docker.io" },
+      ghcr: { url: "https://fx8350.lan:5002", upstream: "https://ghcr.io" },
     });
   });
 
