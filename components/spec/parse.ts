@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createPrivateKey, X509Certificate } from "crypto";
 import { Decoder, Field } from "./decoders";
-import { IssueList, SpecError } from "./issues";
+import { IssueList, SpecError, SpecIssue } from "./issues";
 import { schema, TopKey } from "./schema";
 import { unknownKeyMessage } from "./suggest";
 import { isLoopback, isPublicDnsName } from "./patterns";
@@ -52,12 +52,23 @@ export function parseSpec(raw: RawConfig): PlatformSpec {
       write[key] = field.decode(value, path, issues);
     }
   }
-  if (!issues.empty) throw new SpecError(issues.all);
-
   const spec = decoded as RawSpec;
-  checkCrossFields(spec, raw, issues);
-  if (!issues.empty) throw new SpecError(issues.all);
+  const decodeFailed = !issues.empty;
+  try {
+    checkCrossFields(spec, raw, issues);
+  } catch (err) {
+    // Checks across keys read values that may have failed to decode: then the decode problems
+    // already listed are what the user needs; anything else is a bug.
+    if (!decodeFailed) throw err;
+  }
+  if (!issues.empty) throw new SpecError(dedupe(issues.all));
   return buildSpec(spec, raw.stack);
+}
+
+/** One message per key: a value that failed to decode is not also reported by a check across keys. */
+function dedupe(all: readonly SpecIssue[]): SpecIssue[] {
+  const seen = new Set<string>();
+  return all.filter((i) => (seen.has(i.path) ? false : (seen.add(i.path), true)));
 }
 
 function requiredHint(key: string): string {
@@ -98,7 +109,7 @@ function checkCrossFields(spec: RawSpec, raw: RawConfig, issues: IssueList): voi
   });
 
   duplicates(spec.users, (u) => u.name, (i) => `regstack:users[${i}].name`, "user name", issues);
-  if (!spec.users.some((u) => u.role === "push")) {
+  if (spec.users.every((u) => u.role !== undefined) && !spec.users.some((u) => u.role === "push")) {
     issues.add("regstack:users", 'expected at least one user with role "push", or nobody can push images');
   }
   requireSecret(spec.users, "users", raw, issues);

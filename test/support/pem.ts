@@ -1,17 +1,14 @@
-import { execFileSync } from "child_process";
-import { generateKeyPairSync } from "crypto";
+import { mockTlsState } from "../../offline/mockTls";
 
-/** A private key PEM made with Node alone (no openssl needed for `npm test`). */
-export function keyPem(): string {
-  return generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "pem", type: "pkcs8" }).toString();
-}
-
-/** Whether openssl can be run here (to build a certificate fixture). */
-export function hasOpenssl(): boolean {
-  try {
-    execFileSync("openssl", ["version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
+/** A self-signed certificate and its key, made in-process (no openssl needed for `npm test`). */
+export async function selfSigned(commonName: string): Promise<{ cert: string; key: string }> {
+  const plain = (v: string) => v;
+  const key = await mockTlsState("tls:index/privateKey:PrivateKey", `fixture-${commonName}`, {}, plain);
+  const cert = await mockTlsState(
+    "tls:index/selfSignedCert:SelfSignedCert",
+    `fixture-${commonName}`,
+    { privateKeyPem: key!.privateKeyPem, subject: { commonName }, validityPeriodHours: 240, allowedUses: ["server_auth"], dnsNames: [commonName] },
+    plain,
+  );
+  return { cert: cert!.certPem as string, key: key!.privateKeyPem as string };
 }
