@@ -103,10 +103,12 @@ function siteLines(site: EdgeSite, input: CaddyfileInput): string[] {
 
 /** The edge's Caddyfile: TLS, per-role basic auth (hash-cached) and streaming proxies. */
 export function renderCaddyfile(input: CaddyfileInput): string {
-  const global: string[] = ["admin off"];
+  // Never touch the host's trust store (Caddy's default for its local CA).
+  const global: string[] = ["admin off", "skip_install_trust"];
   if (input.tls.mode === "acme") global.push(`email ${input.tls.email}`);
   else global.push("auto_https disable_redirects");
-  global.push(...block("servers", ["metrics"]));
+  // TCP only (HTTP/1.1 and HTTP/2): the published ports are TCP.
+  global.push(...block("servers", ["metrics", "protocols h1 h2"]));
   if (input.tls.mode === "internal") {
     global.push(
       ...block("pki", block(`ca ${input.tls.caName}`, [`name "regstack ${input.tls.caName}"`, ...block("root", [`cert ${edgePaths.rootCert}`, `key ${edgePaths.rootKey}`])])),

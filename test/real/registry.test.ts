@@ -8,8 +8,8 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import { ROOT, stackFile } from "../../offline/stackConfig";
-import { buildOciImage, OciImage } from "./support/ociImage";
-import { freePort, requireTool, runTool, startProcess, waitForHttp } from "./support/process";
+import { blobDigest, buildOciImage, OciImage } from "../../rig/ociImage";
+import { freePort, requireTool, runTool, startProcess, waitForHttp } from "../../rig/process";
 
 const work = mkdtempSync(path.join(tmpdir(), "regstack-real-"));
 let registry: ReturnType<typeof startProcess>;
@@ -58,7 +58,11 @@ beforeAll(async () => {
   await waitForHttp(`http://127.0.0.1:${debugPort}/debug/health`).catch((err) => {
     throw new Error(`${err}\n${registry.output()}`);
   });
-  image = buildOciImage(path.join(work, "image"), [3 << 20, 1 << 20, 256 << 10]);
+  image = buildOciImage(path.join(work, "image"), [
+    { size: 3 << 20, gzip: true },
+    { size: 1 << 20, gzip: true },
+    { size: 256 << 10, gzip: true },
+  ]);
 });
 
 afterAll(async () => {
@@ -100,10 +104,7 @@ describe("Debian's docker-registry 2.8 from the rendered local stack", () => {
     expect(pull.status).toBe(0);
     const index = JSON.parse(readFileSync(path.join(pulled, "index.json"), "utf8"));
     expect(index.manifests[0].digest).toBe(image.manifestDigest);
-    for (const layer of image.layerDigests) {
-      const got = readFileSync(path.join(pulled, "blobs/sha256", layer.slice(7)));
-      expect(got.equals(readFileSync(path.join(image.dir, "blobs/sha256", layer.slice(7))))).toBe(true);
-    }
+    for (const layer of image.layerDigests) expect(blobDigest(pulled, layer)).toBe(layer);
     expect(existsSync(path.join(work, "data/docker/registry/v2/repositories/regstack/sample"))).toBe(true);
   });
 

@@ -1,7 +1,7 @@
 import { execFileSync } from "child_process";
 import * as path from "path";
 import { ROOT } from "../../offline/stackConfig";
-import { requireTool, runTool } from "./support/process";
+import { requireTool, runTool } from "../../rig/process";
 
 /** Every shell script in the repository: tracked *.sh files and .ci/run. */
 function shellScripts(): string[] {

@@ -30,8 +30,12 @@ export async function waitForHttp(url: string, status = 200, timeoutMs = 20000):
 }
 
 /** Starts a long-running program, collecting its output for failure messages. */
-export function startProcess(command: string, args: string[]): { child: ChildProcess; output: () => string; stop: () => Promise<void> } {
-  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+export function startProcess(
+  command: string,
+  args: string[],
+  env: Record<string, string> = {},
+): { child: ChildProcess; output: () => string; stop: () => Promise<void> } {
+  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
   let output = "";
   child.stdout?.on("data", (d) => (output += d));
   child.stderr?.on("data", (d) => (output += d));

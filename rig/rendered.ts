@@ -1,0 +1,37 @@
+import { mkdirSync, readFileSync } from "fs";
+import * as path from "path";
+import { Evaluation } from "../offline/engine";
+import { writeRendered } from "../offline/render";
+import { evaluateConfig } from "../offline/run";
+import { readStackConfig, StackConfig } from "../offline/stackConfig";
+
+export interface RenderedStack {
+  /** Directory written by the offline render (<resource>/<path in container>). */
+  readonly dir: string;
+  readonly evaluation: Evaluation;
+  /** The offline engine's passwords, by user. */
+  readonly users: Record<string, string>;
+  /** A carried file's path on disk. */
+  file(resource: string, containerPath: string): string;
+}
+
+/** A shipped stack's config with some top-level keys replaced (values as plain data). */
+export function variant(stack: string, overrides: Record<string, unknown>): StackConfig {
+  const base = readStackConfig(stack);
+  const values = { ...base.values };
+  for (const [key, value] of Object.entries(overrides)) {
+    const full = `regstack:${key}`;
+    if (value === undefined) delete values[full];
+    else values[full] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return { stack, values, secretKeys: base.secretKeys };
+}
+
+/** Evaluates a config under the offline engine and writes what its resources carry into `dir`. */
+export async function renderConfig(config: StackConfig, dir: string): Promise<RenderedStack> {
+  const evaluation = await evaluateConfig(config);
+  mkdirSync(dir, { recursive: true });
+  writeRendered(evaluation, dir);
+  const users = JSON.parse(readFileSync(path.join(dir, "credentials.json"), "utf8")).users as Record<string, string>;
+  return { dir, evaluation, users, file: (resource, containerPath) => path.join(dir, resource, containerPath) };
+}
