@@ -33,7 +33,7 @@ export function localCaddyfile(text: string, live: string, ports: ReadonlyMap<nu
   // Only site addresses (lines of https://name:port, ...) carry listen ports.
   return out
     .split("\n")
-    .map((line) => (line.startsWith("https://") ? line.replace(/:(\d+)(?=,| \{)/g, (m, p: string) => `:${ports.get(Number(p)) ?? p}`) : line))
+    .map((line) => (line.startsWith("https://") ? line.replace(/:(\d+)(?=,| \{)/g, (_match, p: string) => `:${ports.get(Number(p)) ?? p}`) : line))
     .join("\n");
 }
 

@@ -187,13 +187,25 @@ function checkTls(spec: RawSpec, raw: RawConfig, issues: IssueList): void {
       issues.add("regstack:tls.certificate.key", "is stored in plaintext; set it with: pulumi config set --secret --path 'regstack:tls.certificate.key' < key.pem");
     }
   }
-  if (tls.earlyRenewalHours >= tls.validityHours) {
-    issues.add("regstack:tls.earlyRenewalHours", `expected less than regstack:tls.validityHours (${tls.validityHours}), got ${tls.earlyRenewalHours}`);
+  const validity = validityOf(mode, tls.validityHours);
+  if (mode === "internal" && validity > INTERNAL_MAX_HOURS) {
+    issues.add("regstack:tls.validityHours", `expected at most ${INTERNAL_MAX_HOURS} with mode internal (Caddy's intermediate lives 7 days and caps its leaves), got ${validity}`);
+  }
+  if (mode === "provided" && tls.earlyRenewalHours >= validity) {
+    issues.add("regstack:tls.earlyRenewalHours", `expected less than regstack:tls.validityHours (${validity}), got ${tls.earlyRenewalHours}`);
   }
   if (mode !== "off" && spec.edge.routing === "port") {
     const ports = [spec.ports.registry, spec.ports.ui, ...spec.mirrors.map((m) => m.port)];
     if (mode === "acme" && ports.includes(80)) issues.add("regstack:ports", "port 80 is taken by the ACME HTTP challenge");
   }
+}
+
+/** Caddy's local CA signs leaves with an intermediate that lives 7 days. */
+const INTERNAL_MAX_HOURS = 168;
+
+/** Server certificate lifetime: short-lived leaves Caddy renews itself, or a 90-day generated one. */
+function validityOf(mode: TlsMode, given: number | undefined): number {
+  return given ?? (mode === "internal" ? 72 : 2160);
 }
 
 function checkPems(certificate: { cert: string; key: string; ca?: string }, issues: IssueList): void {
@@ -273,7 +285,7 @@ function buildSpec(spec: RawSpec, stack: string): PlatformSpec {
       email: spec.tls.email,
       names: spec.tls.names,
       ips: spec.tls.ips,
-      validityHours: spec.tls.validityHours,
+      validityHours: validityOf(tlsModeOf(spec), spec.tls.validityHours),
       earlyRenewalHours: spec.tls.earlyRenewalHours,
       caValidityHours: spec.tls.caValidityHours,
       certificate: spec.tls.certificate && {

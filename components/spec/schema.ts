@@ -78,7 +78,7 @@ export const schema = {
     email: optional(str(email)),
     names: withDefault(listOf(str(hostName)), []),
     ips: withDefault(listOf(str(ipv4)), []),
-    validityHours: withDefault(int(24, 87600, " hours"), 2160),
+    validityHours: optional(int(24, 87600, " hours")),
     earlyRenewalHours: withDefault(int(1, 8760, " hours"), 720),
     caValidityHours: withDefault(int(720, 175200, " hours"), 87600),
     certificate: optional(

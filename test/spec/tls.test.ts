@@ -43,8 +43,16 @@ describe("TLS mode", () => {
   });
 
   it("refuses a bad email and an early renewal longer than the validity", () => {
-    const found = problems({ ...lan, tls: { email: "nope", validityHours: 100, earlyRenewalHours: 200 } });
+    const found = problems({ ...lan, tls: { mode: "provided", email: "nope", validityHours: 100, earlyRenewalHours: 200 } });
     expect(found.map((p) => p.path).sort()).toEqual(["regstack:tls.earlyRenewalHours", "regstack:tls.email"]);
+  });
+
+  it("keeps internal leaves within the life of Caddy's intermediate, and defaults per mode", () => {
+    expect(problems({ ...lan, tls: { mode: "internal", validityHours: 2160 } })).toEqual([
+      { path: "regstack:tls.validityHours", message: expect.stringMatching(/at most 168 with mode internal/) },
+    ]);
+    expect(parseSpec(rawConfig(lan)).tls.validityHours).toBe(72);
+    expect(parseSpec(rawConfig({ ...lan, tls: { mode: "provided" } })).tls.validityHours).toBe(2160);
   });
 });
 
