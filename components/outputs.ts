@@ -5,7 +5,7 @@ import { PlatformOutputs } from "./docker/platform";
  * secret, and the rest stay readable with `pulumi stack output`.
  */
 export function stackOutputs(platform: PlatformOutputs): Record<string, unknown> {
-  return {
+  const outputs: Record<string, unknown> = {
     registryUrl: platform.registryUrl,
     uiUrl: platform.uiUrl,
     mirrors: platform.mirrors,
@@ -16,4 +16,6 @@ export function stackOutputs(platform: PlatformOutputs): Record<string, unknown>
     k3sRegistriesYaml: platform.clientSnippets.k3sRegistriesYaml,
     containerdHosts: platform.clientSnippets.containerdHosts,
   };
+  // An output that does not apply to the stack (no UI, no CA) is left out, not exported as undefined.
+  return Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined));
 }
