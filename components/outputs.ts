@@ -12,6 +12,7 @@ export function stackOutputs(platform: PlatformOutputs): Record<string, unknown>
     loginCommands: platform.loginCommands,
     credentials: platform.credentials,
     caCertPem: platform.caCertPem,
+    clientStatus: platform.clientStatus,
     daemonJson: platform.clientSnippets.daemonJson,
     k3sRegistriesYaml: platform.clientSnippets.k3sRegistriesYaml,
     containerdHosts: platform.clientSnippets.containerdHosts,

@@ -32,6 +32,9 @@ export async function mockState(type: string, name: string, inputs: State): Prom
     }
     case "random:index/randomString:RandomString":
       return { ...inputs, result: deterministicText(`string/${name}`, Number(inputs.length ?? 16)) };
+    case "command:remote:Command":
+      // What the trust scripts print on a first apply.
+      return { ...inputs, stdout: "changed\n", stderr: "" };
     case "docker:index/remoteImage:RemoteImage":
       return { ...inputs, imageId: inputs.name, repoDigest: `${String(inputs.name)}@sha256:${"0".repeat(64)}` };
     case "docker:index/volume:Volume":

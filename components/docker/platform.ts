@@ -1,8 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
+import { ClientTrust } from "../clients/trust";
 import { endpointsOf } from "../endpoints";
 import { ImageRole } from "../images";
 import { Authority } from "../pki/authority";
 import { renderContainerdHosts, renderDaemonJson, renderK3sRegistries } from "../render/clients";
+import { clientPaths } from "../render/paths";
 import { PlatformSpec, Secret } from "../spec/types";
 import { Credentials } from "./credentials";
 import { declareEdges } from "./edges";
@@ -26,6 +28,8 @@ export interface PlatformOutputs {
   readonly credentials: pulumi.Output<Record<string, string>>;
   /** The CA certificate clients trust (internal and provided modes). */
   readonly caCertPem?: pulumi.Output<string>;
+  /** What the last apply did on each client node ("changed" or "unchanged"). */
+  readonly clientStatus?: Record<string, pulumi.Output<string>>;
   readonly clientSnippets: {
     readonly daemonJson: string;
     /** Secret when it carries a pull user's login. */
@@ -138,10 +142,24 @@ export class DockerPlatform extends pulumi.ComponentResource {
     }
 
     let caCertPem: pulumi.Output<string> | undefined;
+    let clientStatus: Record<string, pulumi.Output<string>> | undefined;
     if (edge) {
       const authority = new Authority(`${name}-pki`, { stack: spec.stack, tls: spec.tls }, { parent: this });
       caCertPem = authority.caCertPem;
-      declareEdges(name, { spec, endpoints, hosts, authority, users: credentials.hashed, data, backends }, this);
+      const edges = declareEdges(name, { spec, endpoints, hosts, authority, users: credentials.hashed, data, backends }, this);
+      if (spec.clients.length > 0) {
+        // A public ACME CA is trusted already: clients then only need their mirror settings.
+        const ca = caCertPem ?? pulumi.output("");
+        clientStatus = {};
+        for (const client of spec.clients) {
+          const trust = new ClientTrust(
+            `${name}-client-${client.name}`,
+            { client, caCertPem: ca, view: endpoints.clientView, loginPassword: client.login ? credentials.passwords[client.login] : undefined },
+            { parent: this, dependsOn: edges.map((e) => e.container) },
+          );
+          clientStatus[client.name] = trust.status;
+        }
+      }
     }
 
     const pullUser = spec.users.find((u) => u.role === "pull");
@@ -155,12 +173,17 @@ export class DockerPlatform extends pulumi.ComponentResource {
       ),
       credentials: credentialMap,
       caCertPem,
+      clientStatus,
       clientSnippets: {
         daemonJson: renderDaemonJson(endpoints.clientView),
         k3sRegistriesYaml: pullUser
-          ? pulumi.secret(credentials.passwords[pullUser.name].apply((password) => renderK3sRegistries(endpoints.clientView, { username: pullUser.name, password })))
-          : pulumi.output(renderK3sRegistries(endpoints.clientView)),
-        containerdHosts: renderContainerdHosts(endpoints.clientView),
+          ? pulumi.secret(
+              credentials.passwords[pullUser.name].apply((password) =>
+                renderK3sRegistries(endpoints.clientView, { username: pullUser.name, password }, edge && caCertPem ? clientPaths.k3sCa : undefined),
+              ),
+            )
+          : pulumi.output(renderK3sRegistries(endpoints.clientView, undefined, edge && caCertPem ? clientPaths.k3sCa : undefined)),
+        containerdHosts: renderContainerdHosts(endpoints.clientView, edge && caCertPem ? clientPaths.containerdCa : undefined),
       },
     };
     this.registerOutputs({ registryUrl: this.outputs.registryUrl });

@@ -34,18 +34,23 @@ export function renderDaemonJson(view: ClientView): string {
 }
 
 /** k3s /etc/rancher/k3s/registries.yaml: each upstream through its cache, the registry itself, and its login. */
-export function renderK3sRegistries(view: ClientView, login?: { username: string; password: string }): string {
+export function renderK3sRegistries(view: ClientView, login?: { username: string; password: string }, caFile?: string): string {
   const mirrors: Record<string, { endpoint: string[] }> = {};
   for (const m of view.mirrors) mirrors[upstreamRegistryName(m.upstream)] = { endpoint: [`${view.scheme}://${m.endpoint}`] };
   mirrors[view.registry] = { endpoint: [`${view.scheme}://${view.registry}`] };
+  const configs: Record<string, Record<string, unknown>> = {};
+  const endpoints = [view.registry, ...view.mirrors.map((m) => m.endpoint)];
+  if (caFile) for (const e of endpoints) configs[e] = { tls: { ca_file: caFile } };
+  if (login) configs[view.registry] = { ...configs[view.registry], auth: { username: login.username, password: login.password } };
   const doc: Record<string, unknown> = { mirrors };
-  if (login) doc.configs = { [view.registry]: { auth: { username: login.username, password: login.password } } };
+  if (Object.keys(configs).length > 0) doc.configs = configs;
   return header() + stringify(doc, { lineWidth: 0 });
 }
 
 /** containerd hosts.toml files, keyed by their directory under /etc/containerd/certs.d/. */
-export function renderContainerdHosts(view: ClientView): Record<string, string> {
+export function renderContainerdHosts(view: ClientView, caFile?: string): Record<string, string> {
   const files: Record<string, string> = {};
+  const ca = caFile ? [`  ca = "${caFile}"`] : [];
   for (const m of view.mirrors) {
     files[upstreamRegistryName(m.upstream)] = [
       header().trimEnd(),
@@ -53,6 +58,7 @@ export function renderContainerdHosts(view: ClientView): Record<string, string> 
       "",
       `[host."${view.scheme}://${m.endpoint}"]`,
       '  capabilities = ["pull", "resolve"]',
+      ...ca,
       "",
     ].join("\n");
   }
@@ -62,6 +68,7 @@ export function renderContainerdHosts(view: ClientView): Record<string, string> 
     "",
     `[host."${view.scheme}://${view.registry}"]`,
     '  capabilities = ["pull", "resolve", "push"]',
+    ...ca,
     "",
   ].join("\n");
   return files;

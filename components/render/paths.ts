@@ -43,3 +43,12 @@ export const edgePaths = {
   metricsPort: 9180,
   acmeHttpPort: 80,
 } as const;
+
+/** Where client nodes keep what regstack puts on them. */
+export const clientPaths = {
+  dockerCertsDir: "/etc/docker/certs.d",
+  k3sRegistries: "/etc/rancher/k3s/registries.yaml",
+  k3sCa: "/etc/rancher/k3s/regstack-ca.crt",
+  containerdCertsDir: "/etc/containerd/certs.d",
+  containerdCa: "/etc/containerd/certs.d/regstack-ca.crt",
+} as const;

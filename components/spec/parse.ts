@@ -143,6 +143,7 @@ function checkCrossFields(spec: RawSpec, raw: RawConfig, issues: IssueList): voi
   }
 
   checkTls(spec, raw, issues);
+  checkClients(spec, raw, issues);
 
   duplicates(spec.notifications, (n) => n.name, (i) => `regstack:notifications[${i}].name`, "endpoint name", issues);
   if (spec.redis.enabled && spec.redis.maxMemoryMb >= spec.resources.redis.memoryMb) {
@@ -198,6 +199,24 @@ function checkTls(spec: RawSpec, raw: RawConfig, issues: IssueList): void {
     const ports = [spec.ports.registry, spec.ports.ui, ...spec.mirrors.map((m) => m.port)];
     if (mode === "acme" && ports.includes(80)) issues.add("regstack:ports", "port 80 is taken by the ACME HTTP challenge");
   }
+}
+
+function checkClients(spec: RawSpec, raw: RawConfig, issues: IssueList): void {
+  duplicates(spec.clients, (c) => c.name, (i) => `regstack:clients[${i}].name`, "client name", issues);
+  const users = spec.users.map((u) => u.name);
+  spec.clients.forEach((c, i) => {
+    const at = `regstack:clients[${i}]`;
+    if (tlsModeOf(spec) === "off") {
+      issues.add(at, 'needs the edge: with regstack:tls.mode "off" the platform listens on loopback only, which no other node reaches');
+    }
+    if (c.nodes !== undefined && c.kind !== "kind") issues.add(`${at}.nodes`, "applies to kind clients only");
+    if (c.service !== undefined && c.kind !== "k3s") issues.add(`${at}.service`, "applies to k3s clients only");
+    if (c.login !== undefined && c.kind !== "k3s") issues.add(`${at}.login`, "applies to k3s clients only (registries.yaml carries it; Docker hosts use docker login, kind nodes imagePullSecrets)");
+    if (c.login !== undefined && !users.includes(c.login)) issues.add(`${at}.login`, `expected one of regstack:users (${users.join(", ")}), got "${c.login}"`);
+    if (c.privateKey !== undefined && !raw.secretKeys.includes("regstack:clients")) {
+      issues.add(`${at}.privateKey`, `is stored in plaintext; set it with: pulumi config set --secret --path '${at}.privateKey' < key`);
+    }
+  });
 }
 
 /** Caddy's local CA signs leaves with an intermediate that lives 7 days. */
@@ -300,6 +319,17 @@ function buildSpec(spec: RawSpec, stack: string): PlatformSpec {
     resources: spec.resources,
     logs: spec.logs,
     notifications: spec.notifications,
+    clients: spec.clients.map((c) => ({
+      name: c.name,
+      kind: c.kind,
+      host: c.host,
+      user: c.user,
+      port: c.port,
+      privateKey: secret(c.privateKey),
+      nodes: c.kind === "kind" ? (c.nodes ?? ["kind-control-plane"]) : [],
+      service: c.service ?? "k3s",
+      login: c.login ?? (c.kind === "k3s" ? spec.users.find((u) => u.role === "pull")?.name : undefined),
+    })),
     data: spec.data,
   };
 }

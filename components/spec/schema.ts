@@ -53,6 +53,18 @@ const notification = object({
   ignoredMediaTypes: withDefault(listOf(str()), []),
 });
 
+const client = object({
+  name: str(dnsLabel),
+  kind: oneOf(["docker", "k3s", "kind"] as const),
+  host: str(hostName),
+  user: withDefault(str({ pattern: /^[a-z_][a-z0-9_-]{0,31}$/, expected: "a Unix user name" }), "root"),
+  port: withDefault(port, 22),
+  privateKey: optional(str(pem("PRIVATE KEY"))),
+  nodes: optional(listOf(str({ pattern: /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, expected: "a container name" }), { min: 1 })),
+  service: optional(oneOf(["k3s", "k3s-agent"] as const)),
+  login: optional(str(userName)),
+});
+
 /** Default pull-through cache when a stack names none: Docker Hub on 5001. */
 export const DEFAULT_MIRRORS = [{ name: "dockerhub", upstream: "https://registry-1.docker.io", port: 5001 }];
 
@@ -101,6 +113,7 @@ export const schema = {
   }),
   logs: section({ maxSize: withDefault(str(byteSize), "10m"), maxFiles: withDefault(int(1, 100), 3) }),
   notifications: withDefault(listOf(notification), []),
+  clients: withDefault(listOf(client), []),
   data: section({ protect: withDefault(bool(), true), deleteOnDestroy: withDefault(bool(), false) }),
 } as const;
 

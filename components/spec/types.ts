@@ -80,6 +80,25 @@ export interface NotificationEndpoint {
   readonly ignoredMediaTypes: readonly string[];
 }
 
+/** A node that gets the platform's CA and mirror settings over ssh. */
+export interface ClientSpec {
+  readonly name: string;
+  /** docker: CA under /etc/docker/certs.d; k3s: registries.yaml (+ restart on change); kind: hosts.toml in node containers. */
+  readonly kind: "docker" | "k3s" | "kind";
+  /** ssh address of the node (for kind: the Docker host running the node containers). */
+  readonly host: string;
+  readonly user: string;
+  readonly port: number;
+  /** ssh private key; undefined uses the ssh agent. */
+  readonly privateKey?: Secret;
+  /** kind node containers (kind only). */
+  readonly nodes: readonly string[];
+  /** k3s systemd unit to restart when registries.yaml changes (k3s or k3s-agent). */
+  readonly service: string;
+  /** The registry user k3s pulls as (default: the first pull user). */
+  readonly login?: string;
+}
+
 /** The validated, defaulted description of one platform: plain data, no resources. */
 export interface PlatformSpec {
   readonly stack: string;
@@ -116,6 +135,7 @@ export interface PlatformSpec {
   };
   readonly logs: { readonly maxSize: string; readonly maxFiles: number };
   readonly notifications: readonly NotificationEndpoint[];
+  readonly clients: readonly ClientSpec[];
   readonly data: {
     /** `protect` on data volumes: `pulumi destroy` refuses until it is lifted. */
     readonly protect: boolean;

@@ -2,10 +2,12 @@ import { images } from "../../components/images";
 import { Evaluation } from "../../offline/engine";
 import { evaluateStack } from "../../offline/run";
 import { containsSecret, findPlaintext, reveal } from "../../offline/secrets";
-import { shippedStacks } from "../../offline/stackConfig";
+import { readStackConfig, shippedStacks } from "../../offline/stackConfig";
 import { testCredentials } from "../../offline/files";
 import { deterministicText } from "../../offline/mockValues";
 import { byName, CONTAINER, ofType, services, VOLUME } from "../support/resources";
+import { evaluateConfig } from "../../offline/run";
+import { withKey } from "../support/config";
 
 const evaluations = new Map<string, Evaluation>();
 beforeAll(async () => {
@@ -151,5 +153,36 @@ describe("stack specifics", () => {
   it("dev and nas run the Redis cache, local does not", () => {
     expect(evaluations.get("local")!.resources.some((r) => r.name === "regstack-redis-container")).toBe(false);
     for (const s of ["dev", "nas"]) expect(byName(evaluations.get(s)!, "regstack-redis-container").inputs.readOnly).toBe(true);
+  });
+});
+
+describe("client trust", () => {
+  it("dev pushes the CA to its Docker hosts and kind nodes, removing it before any replacement", () => {
+    const e = evaluations.get("dev")!;
+    const commands = ofType(e, "command:remote:Command");
+    expect(commands.map((c) => c.name).sort()).toEqual(["regstack-client-fx8350-files", "regstack-client-fx9590-files", "regstack-client-playground-kind-files"]);
+    for (const c of commands) {
+      expect(c.deleteBeforeReplace).toBe(true);
+      expect(c.inputs.connection).toEqual(expect.objectContaining({ user: "ops", port: 22 }));
+      expect(String(c.inputs.create)).toMatch(/\| base64 -d \| sudo -n sh -s$/);
+      expect(String(c.inputs.delete)).toMatch(/\| base64 -d \| sudo -n sh -s$/);
+    }
+    const ca = e.outputs.caCertPem as string;
+    const script = Buffer.from(/printf '%s' '([^']+)'/.exec(String(byName(e, "regstack-client-fx8350-files").inputs.create))![1], "base64").toString();
+    expect(script).toContain(`/etc/docker/certs.d/fx9590.lan:5000/ca.crt`);
+    expect(script).toContain(Buffer.from(ca).toString("base64"));
+    expect(e.outputs.clientStatus).toEqual({ fx8350: "changed", fx9590: "changed", "playground-kind": "changed" });
+  });
+
+  it("keeps a k3s node's registry login secret in the command that writes it", async () => {
+    const config = withKey(readStackConfig("dev"), "clients", [{ name: "k3s", kind: "k3s", host: "k3s.lan" }]);
+    const e = await evaluateConfig(config);
+    const create = byName(e, "regstack-client-k3s-files").inputs.create;
+    expect(containsSecret(create)).toBe(true);
+    const script = Buffer.from(/printf '%s' '([^']+)'/.exec(String(reveal(create)))![1], "base64").toString();
+    const password = testCredentials(e).cluster;
+    expect(script).toContain("/etc/rancher/k3s/registries.yaml");
+    const payloads = [...script.matchAll(/printf '%s' '([A-Za-z0-9+/=]+)'/g)].map((m) => Buffer.from(m[1], "base64").toString());
+    expect(payloads.find((p) => p.includes("mirrors:"))).toContain(`password: ${password}`);
   });
 });

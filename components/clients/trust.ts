@@ -1,0 +1,70 @@
+import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+import { ClientView, renderContainerdHosts, renderK3sRegistries } from "../render/clients";
+import { dockerTrust, k3sTrust, kindTrust, remoteInvocation, TrustScripts } from "../render/clientTrust";
+import { clientPaths } from "../render/paths";
+import { ClientSpec, Secret } from "../spec/types";
+
+export interface ClientTrustArgs {
+  readonly client: ClientSpec;
+  /** The CA certificate the platform's edge chains to. */
+  readonly caCertPem: pulumi.Input<string>;
+  /** What clients see: registry and cache endpoints (https). */
+  readonly view: ClientView;
+  /** The k3s login's password, when the client pulls as a user. */
+  readonly loginPassword?: Secret;
+}
+
+/**
+ * Puts the platform's CA and mirror settings on one client node over ssh, idempotently, and takes them
+ * off again on destroy. Replacement runs the old removal before the new apply, so an edit never
+ * leaves a node without its files.
+ */
+export class ClientTrust extends pulumi.ComponentResource {
+  /** "changed" or "unchanged": what the last apply did on the node. */
+  public readonly status: pulumi.Output<string>;
+
+  constructor(name: string, args: ClientTrustArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("regstack:clients:Trust", name, {}, opts);
+    const { client, view } = args;
+    const scripts: pulumi.Output<TrustScripts> = pulumi
+      .all([args.caCertPem, args.loginPassword])
+      .apply(([ca, password]) => scriptsFor(client, view, ca, password));
+    const sudo = client.user !== "root";
+    const apply = scripts.apply((s) => remoteInvocation(s.apply, sudo));
+    const run = new command.remote.Command(
+      `${name}-files`,
+      {
+        connection: { host: client.host, port: client.port, user: client.user, privateKey: client.privateKey },
+        create: args.loginPassword ? pulumi.secret(apply) : apply,
+        update: args.loginPassword ? pulumi.secret(apply) : apply,
+        delete: scripts.apply((s) => remoteInvocation(s.remove, sudo)),
+      },
+      { parent: this, deleteBeforeReplace: true },
+    );
+    this.status = run.stdout.apply((out) => (out ?? "").trim().split("\n").pop() ?? "");
+    this.registerOutputs({ status: this.status });
+  }
+}
+
+/** The scripts for one client; with a public ACME CA (caPem "") there is no CA file to place. */
+function scriptsFor(client: ClientSpec, view: ClientView, caPem: string, password: string | undefined): TrustScripts {
+  const ca = caPem !== "";
+  switch (client.kind) {
+    case "docker":
+      return dockerTrust(ca ? [view.registry, ...view.mirrors.map((m) => m.endpoint)] : [], caPem);
+    case "k3s": {
+      const login = client.login && password !== undefined ? { username: client.login, password } : undefined;
+      const caFile = ca ? { path: clientPaths.k3sCa, content: caPem } : undefined;
+      return k3sTrust(renderK3sRegistries(view, login, caFile?.path), caFile, client.service);
+    }
+    case "kind": {
+      const hosts = renderContainerdHosts(view, ca ? clientPaths.containerdCa : undefined);
+      const files = [
+        ...(ca ? [{ path: clientPaths.containerdCa, content: caPem }] : []),
+        ...Object.entries(hosts).map(([dir, content]) => ({ path: `${clientPaths.containerdCertsDir}/${dir}/hosts.toml`, content })),
+      ];
+      return kindTrust(client.nodes, files);
+    }
+  }
+}
