@@ -3,7 +3,7 @@
 # Idempotent: packages already present are left as they are.
 set -euo pipefail
 
-packages=(docker-registry apache2-utils skopeo shellcheck)
+packages=(docker-registry apache2-utils skopeo shellcheck caddy openssl curl)
 
 missing=()
 for p in "${packages[@]}"; do
