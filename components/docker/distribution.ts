@@ -92,8 +92,9 @@ export function declareDistribution(name: string, args: DistributionArgs, parent
       aliases: args.aliases,
       limits: args.limits,
       user: REGISTRY_USER,
-      readOnly: true,
-      tmpfs: { "/tmp": "rw,size=64m,mode=1777" },
+      // Not read-only: the config is an upload, and Docker refuses uploads into a read-only rootfs.
+      // The registry runs unprivileged with no capabilities instead.
+      capabilities: { drops: ["ALL"] },
       // 3.x exports OpenTelemetry traces to localhost:4318 unless told not to.
       envs: args.version === "3" ? ["OTEL_TRACES_EXPORTER=none"] : [],
       ports: args.publishedPort === undefined ? [] : [{ internal: registryPaths.port, external: args.publishedPort }],

@@ -38,7 +38,8 @@ export class RedisCache extends pulumi.ComponentResource {
         limits: args.limits,
         command: ["redis-server", redisPaths.configFile],
         user: "999:1000",
-        readOnly: true,
+        // Not read-only: redis.conf is an upload (Docker refuses uploads into a read-only rootfs).
+        capabilities: { drops: ["ALL"] },
         tmpfs: { "/data": "rw,size=16m,mode=0700,uid=999" },
         uploads: [{ file: redisPaths.configFile, content: config }],
         healthcheck: {

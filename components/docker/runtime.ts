@@ -45,6 +45,11 @@ export function serviceContainer(
   args: ServiceContainerArgs,
   opts: pulumi.CustomResourceOptions,
 ): docker.Container {
+  if (args.readOnly && (args.uploads ?? []).length > 0) {
+    // Measured on Debian's dockerd: uploads go in with CopyToContainer, which a read-only rootfs refuses
+    // ("container rootfs is marked read-only"), so `pulumi up` would fail on this container.
+    throw new Error(`${name}: a read-only container cannot receive uploads; put the files in a volume or drop readOnly`);
+  }
   return new docker.Container(
     name,
     {

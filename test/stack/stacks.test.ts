@@ -53,10 +53,16 @@ describe.each(each())("stack %s under the offline engine", (stack) => {
     }
   });
 
-  it("runs registries as a non-root user on a read-only root filesystem", () => {
+  it("runs registries as a non-root user without capabilities", () => {
     for (const c of services(e()).filter((s) => /registry|mirror/.test(s.name))) {
       expect(c.inputs.user).toBe("1000:1000");
-      expect(c.inputs.readOnly).toBe(true);
+      expect(c.inputs.capabilities).toEqual({ drops: ["ALL"] });
+    }
+  });
+
+  it("never asks Docker to upload into a read-only container (it refuses)", () => {
+    for (const c of ofType(e(), CONTAINER)) {
+      if (c.inputs.readOnly === true) expect((reveal(c.inputs.uploads) as unknown[] | undefined) ?? []).toEqual([]);
     }
   });
 
@@ -152,7 +158,7 @@ describe("stack specifics", () => {
 
   it("dev and nas run the Redis cache, local does not", () => {
     expect(evaluations.get("local")!.resources.some((r) => r.name === "regstack-redis-container")).toBe(false);
-    for (const s of ["dev", "nas"]) expect(byName(evaluations.get(s)!, "regstack-redis-container").inputs.readOnly).toBe(true);
+    for (const s of ["dev", "nas"]) expect(byName(evaluations.get(s)!, "regstack-redis-container").inputs.user).toBe("999:1000");
   });
 });
 
