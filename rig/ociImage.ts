@@ -1,5 +1,5 @@
 import { execFileSync } from "child_process";
-import { mkdirSync, renameSync, statSync, writeFileSync } from "fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "fs";
 import * as path from "path";
 import { createHash } from "crypto";
 
@@ -91,4 +91,38 @@ export function buildOciImage(root: string, layers: readonly LayerSpec[], tag = 
 /** The digest of a blob in a layout, recomputed from its bytes. */
 export function blobDigest(layout: string, digest: string): string {
   return sha256File(path.join(layout, "blobs", "sha256", digest.slice(7)));
+}
+
+export interface MultiArchImage {
+  readonly dir: string;
+  readonly tag: string;
+  /** Digest of the image index. */
+  readonly indexDigest: string;
+  readonly manifestDigests: string[];
+}
+
+/** An OCI image index over one small image per platform (e.g. linux/amd64 and linux/arm64). */
+export function buildMultiArchImage(root: string, platforms: readonly string[], tag = "multi"): MultiArchImage {
+  const dir = path.join(root, "layout");
+  const entries = platforms.map((platform, i) => {
+    const [os, architecture] = platform.split("/");
+    const single = buildOciImage(path.join(root, `p${i}`), [{ size: 64 << 10, gzip: true }], "x");
+    const index = JSON.parse(readFileSync(path.join(single.dir, "index.json"), "utf8"));
+    mkdirSync(path.join(dir, "blobs", "sha256"), { recursive: true });
+    for (const blob of readdirSync(path.join(single.dir, "blobs", "sha256"))) {
+      renameSync(path.join(single.dir, "blobs", "sha256", blob), path.join(dir, "blobs", "sha256", blob));
+    }
+    const { mediaType, digest, size } = index.manifests[0] as { mediaType: string; digest: string; size: number };
+    return { mediaType, digest, size, platform: { os, architecture } };
+  });
+  const index = storeBytes(dir, Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests: entries })));
+  writeFileSync(path.join(dir, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
+  writeFileSync(
+    path.join(dir, "index.json"),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [{ mediaType: "application/vnd.oci.image.index.v1+json", ...index, annotations: { "org.opencontainers.image.ref.name": tag } }],
+    }),
+  );
+  return { dir, tag, indexDigest: index.digest, manifestDigests: entries.map((e) => e.digest as string) };
 }

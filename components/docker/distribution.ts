@@ -76,8 +76,10 @@ export function declareDistribution(name: string, args: DistributionArgs, parent
     {
       image: args.toolsImage,
       // Hand the data directory to the registry user; a tree left by an older root-run registry is
-      // converted once, later runs only look at the top directory.
-      script: `[ "$(stat -c %u:%g ${registryPaths.dataDir})" = "${owner}" ] || chown -R ${owner} ${registryPaths.dataDir}`,
+      // converted once, later runs only look at the top directory. The marker file keeps the volume
+      // from being empty: Docker copies an image's mount-point directory, owner included, into an empty
+      // volume on first mount, which undid the chown (found in the end-to-end run).
+      script: `touch ${registryPaths.dataDir}/.regstack && { [ "$(stat -c %u:%g ${registryPaths.dataDir})" = "${owner}" ] || chown -R ${owner} ${registryPaths.dataDir}; }`,
       volumes: [dataMount],
     },
     { parent, dependsOn: data.volume ? [data.volume] : [] },

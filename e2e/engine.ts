@@ -1,0 +1,121 @@
+import { execFileSync, spawn, spawnSync } from "child_process";
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+
+/** Debian's Docker CLI (a newer CLI earlier on PATH may not match Debian's daemon). */
+export const DOCKER_CLI = "/usr/bin/docker";
+const DOCKERD = "/usr/sbin/dockerd";
+
+export interface DockerResult {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * A private Docker engine for end-to-end runs: vfs storage, no iptables, no default bridge, its own
+ * socket, data root and exec root under one directory. `stop` removes its containers, the bridges its
+ * networks made, and every byte of its state, also after a failed run.
+ */
+export class PrivateEngine {
+  readonly root: string;
+  readonly socket: string;
+  private pid = 0;
+
+  constructor(root = mkdtempSync(path.join(tmpdir(), "regstack-engine-"))) {
+    this.root = root;
+    this.socket = path.join(root, "docker.sock");
+  }
+
+  /** Where `npm run e2e:up` records a running engine, for `npm run e2e:down`. */
+  static stateFile(): string {
+    return path.join(tmpdir(), "regstack-e2e-engine.json");
+  }
+
+  async start(): Promise<void> {
+    if (!existsSync(DOCKERD)) throw new Error(`${DOCKERD} is missing: run scripts/install-e2e-tools.sh`);
+    mkdirSync(path.join(this.root, "data"), { recursive: true });
+    const log = openSync(path.join(this.root, "dockerd.log"), "a");
+    const child = spawn(
+      DOCKERD,
+      [
+        "--storage-driver", "vfs",
+        "--iptables=false",
+        "--ip-masq=false",
+        "--bridge=none",
+        "--data-root", path.join(this.root, "data"),
+        "--exec-root", path.join(this.root, "exec"),
+        "--pidfile", path.join(this.root, "docker.pid"),
+        "-H", `unix://${this.socket}`,
+      ],
+      { detached: true, stdio: ["ignore", log, log] },
+    );
+    child.unref();
+    this.pid = child.pid ?? 0;
+    const deadline = Date.now() + 30000;
+    while (Date.now() < deadline) {
+      if (this.docker(["info", "--format", "{{.ServerVersion}}"]).status === 0) return;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    throw new Error(`dockerd did not start:\n${readFileSync(path.join(this.root, "dockerd.log"), "utf8").slice(-3000)}`);
+  }
+
+  docker(args: readonly string[], input?: string): DockerResult {
+    const r = spawnSync(DOCKER_CLI, ["-H", `unix://${this.socket}`, ...args], { encoding: "utf8", input, maxBuffer: 1 << 26 });
+    return { status: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+  }
+
+  /** Runs a docker command that must succeed; returns its trimmed output. */
+  must(args: readonly string[], input?: string): string {
+    const r = this.docker(args, input);
+    if (r.status !== 0) throw new Error(`docker ${args.join(" ")} failed:\n${r.stderr}`);
+    return r.stdout.trim();
+  }
+
+  save(extra: Record<string, unknown> = {}): void {
+    writeFileSync(PrivateEngine.stateFile(), JSON.stringify({ root: this.root, pid: this.pid, ...extra }, null, 2));
+  }
+
+  async stop(): Promise<void> {
+    const bridges: string[] = [];
+    if (this.docker(["version"]).status === 0) {
+      const ids = this.docker(["ps", "-aq"]).stdout.split("\n").filter(Boolean);
+      if (ids.length) this.docker(["rm", "-f", "-v", ...ids]);
+      for (const id of this.docker(["network", "ls", "-q", "--filter", "type=custom"]).stdout.split("\n").filter(Boolean)) bridges.push(`br-${id.slice(0, 12)}`);
+    }
+    const pidFile = path.join(this.root, "docker.pid");
+    const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, "utf8")) : this.pid;
+    if (pid > 0) {
+      try {
+        process.kill(pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+      const deadline = Date.now() + 20000;
+      while (Date.now() < deadline && alive(pid)) await new Promise((r) => setTimeout(r, 200));
+      if (alive(pid)) process.kill(pid, "SIGKILL");
+    }
+    for (const bridge of bridges) spawnSync("ip", ["link", "delete", bridge], { stdio: "ignore" });
+    // vfs layers can hold read-only files; a bind mount may linger until the daemon is gone.
+    spawnSync("sh", ["-c", `umount -R "${this.root}"/exec/* 2>/dev/null; true`]);
+    rmSync(this.root, { recursive: true, force: true });
+    if (existsSync(PrivateEngine.stateFile())) rmSync(PrivateEngine.stateFile(), { force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Bridges left by any regstack engine on this machine (for a last-resort cleanup). */
+export function strayBridges(): string[] {
+  return execFileSync("sh", ["-c", "ip -o link show type bridge 2>/dev/null | awk -F': ' '{print $2}' | grep '^br-' || true"], { encoding: "utf8" })
+    .split("\n")
+    .filter(Boolean);
+}

@@ -1,0 +1,175 @@
+import { execFileSync } from "child_process";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+import { images } from "../components/images";
+import { PrivateEngine } from "./engine";
+
+/**
+ * How an official image is stood in for, offline, from Debian's binaries: the same entrypoint and
+ * command, config path, listening ports and user, so the containers regstack declares run unchanged.
+ */
+export interface StandIn {
+  /** The image reference the components declare (from components/images.ts). */
+  readonly official: string;
+  /** The Debian packages that provide the binaries. */
+  readonly debianPackages: readonly string[];
+  /** Binaries copied in (with the shared libraries ldd lists): host path → image path. */
+  readonly binaries: Readonly<Record<string, string>>;
+  readonly entrypoint: readonly string[];
+  readonly cmd: readonly string[];
+  /** The image's default user (numeric), if not root. */
+  readonly user?: string;
+  readonly env: readonly string[];
+  readonly workdir: string;
+  /** Directories the official image has (config and data paths). */
+  readonly dirs: readonly string[];
+  readonly ports: readonly number[];
+  /** What the official image promises and the stand-in keeps. */
+  readonly contract: string;
+}
+
+/** The official registry image's entrypoint: a config path as first argument means `registry serve`. */
+const REGISTRY_ENTRYPOINT = `#!/bin/sh
+set -e
+case "$1" in
+  *.yaml|*.yml) set -- registry serve "$@" ;;
+  serve|garbage-collect|help|-*) set -- registry "$@" ;;
+esac
+exec "$@"
+`;
+
+/** Every image regstack runs that Debian can supply, and its stand-in. */
+export const STAND_INS: readonly StandIn[] = [
+  {
+    official: images.registry3,
+    debianPackages: ["docker-registry"],
+    binaries: { "/usr/bin/docker-registry": "/bin/registry" },
+    entrypoint: ["/entrypoint.sh"],
+    cmd: ["/etc/distribution/config.yml"],
+    env: [],
+    workdir: "/",
+    dirs: ["/etc/distribution", "/var/lib/registry"],
+    ports: [5000],
+    contract: "entrypoint /entrypoint.sh; `registry serve /etc/distribution/config.yml`; :5000; root by default (regstack runs it as 1000:1000). Debian's binary is 2.8: it ignores 3.x-only keys.",
+  },
+  {
+    official: images.registry28,
+    debianPackages: ["docker-registry"],
+    binaries: { "/usr/bin/docker-registry": "/bin/registry" },
+    entrypoint: ["/entrypoint.sh"],
+    cmd: ["/etc/docker/registry/config.yml"],
+    env: [],
+    workdir: "/",
+    dirs: ["/etc/docker/registry", "/var/lib/registry"],
+    ports: [5000],
+    contract: "entrypoint /entrypoint.sh; `registry serve /etc/docker/registry/config.yml`; :5000; root by default.",
+  },
+  {
+    official: images.edge,
+    debianPackages: ["caddy"],
+    binaries: { "/usr/bin/caddy": "/usr/bin/caddy" },
+    entrypoint: [],
+    cmd: ["caddy", "run", "--config", "/etc/caddy/Caddyfile", "--adapter", "caddyfile"],
+    env: ["XDG_CONFIG_HOME=/config", "XDG_DATA_HOME=/data"],
+    workdir: "/srv",
+    dirs: ["/etc/caddy", "/config", "/data", "/srv"],
+    ports: [80, 443, 2019],
+    contract: "cmd `caddy run --config /etc/caddy/Caddyfile --adapter caddyfile`; state in /data, /config; root. Debian's caddy is 2.6.",
+  },
+  {
+    official: images.redis,
+    debianPackages: ["redis-server", "redis-tools"],
+    binaries: { "/usr/bin/redis-server": "/usr/local/bin/redis-server", "/usr/bin/redis-cli": "/usr/local/bin/redis-cli" },
+    entrypoint: ["docker-entrypoint.sh"],
+    cmd: ["redis-server"],
+    env: [],
+    workdir: "/data",
+    dirs: ["/data", "/usr/local/etc/redis"],
+    ports: [6379],
+    contract: "entrypoint docker-entrypoint.sh; cmd redis-server; :6379; workdir /data; user redis is 999:1000 (regstack runs it as that user).",
+  },
+  {
+    official: images.tools,
+    debianPackages: ["busybox-static"],
+    binaries: {},
+    entrypoint: [],
+    cmd: ["sh"],
+    env: [],
+    workdir: "/",
+    dirs: [],
+    ports: [],
+    contract: "busybox with its applets on PATH; cmd sh.",
+  },
+];
+
+/** Images the components declare that Debian cannot supply, and why they are skipped. */
+export const NO_STAND_IN: Readonly<Record<string, string>> = {
+  [images.ui]: "the joxit registry UI (nginx + a JS app) is not packaged by Debian",
+};
+
+export function standInTag(official: string): string {
+  return `regstack-standin/${official.replace(/[/:]/g, "-")}:e2e`;
+}
+
+const BUSYBOX = "/bin/busybox";
+
+function libraries(binary: string): string[] {
+  const out = execFileSync("ldd", [binary], { encoding: "utf8" });
+  return [...out.matchAll(/(\/\S+\.so[.\d]*)/g)].map((m) => m[1]).filter((p, i, all) => all.indexOf(p) === i);
+}
+
+function place(context: string, from: string, to: string): void {
+  const target = path.join(context, to);
+  mkdirSync(path.dirname(target), { recursive: true });
+  copyFileSync(from, target);
+  chmodSync(target, 0o755);
+}
+
+/** Builds one stand-in image in the engine: busybox, the binaries and their libraries, the contract. */
+export function buildStandIn(engine: PrivateEngine, s: StandIn): string {
+  const context = mkdtempSync(path.join(tmpdir(), "regstack-standin-"));
+  try {
+    place(context, BUSYBOX, "/bin/busybox");
+    const applets = execFileSync(BUSYBOX, ["--list"], { encoding: "utf8" }).split("\n").filter(Boolean);
+    for (const applet of applets) if (applet !== "busybox") symlinkSync("busybox", path.join(context, "bin", applet));
+    for (const [from, to] of Object.entries(s.binaries)) {
+      if (!existsSync(from)) throw new Error(`${from} is missing: install ${s.debianPackages.join(", ")} (scripts/install-e2e-tools.sh)`);
+      place(context, from, to);
+      for (const lib of libraries(from)) place(context, lib, lib);
+    }
+    if (s.entrypoint[0] === "/entrypoint.sh") writeFileSync(path.join(context, "entrypoint.sh"), REGISTRY_ENTRYPOINT, { mode: 0o755 });
+    if (s.entrypoint[0] === "docker-entrypoint.sh") {
+      mkdirSync(path.join(context, "usr/local/bin"), { recursive: true });
+      writeFileSync(path.join(context, "usr/local/bin/docker-entrypoint.sh"), '#!/bin/sh\nexec "$@"\n', { mode: 0o755 });
+    }
+    mkdirSync(path.join(context, "etc"), { recursive: true });
+    writeFileSync(path.join(context, "etc/passwd"), "root:x:0:0:root:/root:/bin/sh\nredis:x:999:1000:redis:/data:/bin/false\nnobody:x:65534:65534:nobody:/:/bin/false\n");
+    writeFileSync(path.join(context, "etc/group"), "root:x:0:\nredis:x:1000:\nnogroup:x:65534:\n");
+    for (const dir of [...s.dirs, "/tmp"]) mkdirSync(path.join(context, dir), { recursive: true });
+    chmodSync(path.join(context, "tmp"), 0o1777);
+    const json = (v: readonly string[]) => JSON.stringify(v);
+    const dockerfile = [
+      "FROM scratch",
+      "COPY . /",
+      `ENV PATH=/usr/local/bin:/usr/bin:/bin${s.env.map((e) => ` ${e}`).join("")}`,
+      `WORKDIR ${s.workdir}`,
+      ...(s.ports.length ? [`EXPOSE ${s.ports.join(" ")}`] : []),
+      ...(s.user ? [`USER ${s.user}`] : []),
+      ...(s.entrypoint.length ? [`ENTRYPOINT ${json(s.entrypoint)}`] : []),
+      `CMD ${json(s.cmd)}`,
+      `LABEL io.regstack.standin-for="${s.official}"`,
+    ].join("\n");
+    writeFileSync(path.join(context, "Dockerfile"), dockerfile);
+    const tag = standInTag(s.official);
+    engine.must(["build", "-q", "-t", tag, context]);
+    return tag;
+  } finally {
+    rmSync(context, { recursive: true, force: true });
+  }
+}
+
+/** Builds every stand-in; returns official reference → stand-in tag. */
+export function buildStandIns(engine: PrivateEngine): Map<string, string> {
+  return new Map(STAND_INS.map((s) => [s.official, buildStandIn(engine, s)]));
+}

@@ -1,0 +1,189 @@
+/**
+ * The stacks' containers, exactly as declared, in a private Docker engine with stand-in images:
+ * the local stack (no edge) and a TLS-on variant of the nas stack (Caddy in front, Redis).
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+import { Applier, ApplyReport } from "../../e2e/applier";
+import { E2eSession, openSession } from "../../e2e/session";
+import { standInTag } from "../../e2e/standins";
+import { startUpstream, Upstream } from "../../e2e/upstream";
+import { images } from "../../components/images";
+import { Evaluation } from "../../offline/engine";
+import { testCredentials } from "../../offline/files";
+import { evaluateConfig } from "../../offline/run";
+import { StackConfig } from "../../offline/stackConfig";
+import { blobDigest, buildMultiArchImage, buildOciImage, MultiArchImage, OciImage } from "../../rig/ociImage";
+import { freePort, runTool } from "../../rig/process";
+import { variant } from "../../rig/rendered";
+
+const work = mkdtempSync(path.join(tmpdir(), "regstack-e2e-"));
+let session: E2eSession;
+let image: OciImage;
+let multi: MultiArchImage;
+
+beforeAll(async () => {
+  session = await openSession();
+  image = buildOciImage(path.join(work, "image"), [
+    { size: 2 << 20, gzip: true },
+    { size: 1 << 20, gzip: true },
+    { size: 512 << 10, gzip: true },
+  ]);
+  multi = buildMultiArchImage(path.join(work, "multi"), ["linux/amd64", "linux/arm64"]);
+});
+
+afterAll(async () => {
+  await session?.engine.stop();
+});
+
+/** A cache of the stand-in upstream instead of Docker Hub (no network here). */
+const upstreamMirror = [{ name: "dockerhub", upstream: "http://upstream:5000", port: 5001 }];
+
+interface Scenario {
+  readonly stack: string;
+  readonly config: StackConfig;
+  readonly tls: boolean;
+}
+
+const scenarios: Scenario[] = [
+  { stack: "local", tls: false, config: variant("local", { mirrors: upstreamMirror }) },
+  {
+    stack: "nas",
+    tls: true,
+    config: variant("nas", {
+      // The private engine stands in for the PR4100; Debian's registry is 2.8, so the variant is too.
+      docker: { hosts: [{ name: "pr4100", url: "unix:///var/run/docker.sock" }] },
+      domain: "localhost",
+      registry: { version: "2.8" },
+      mirrors: upstreamMirror,
+    }),
+  },
+];
+
+describe.each(scenarios)("the $stack stack in a real Docker engine", ({ stack, config, tls }) => {
+  let evaluation: Evaluation;
+  let applier: Applier;
+  let report: ApplyReport;
+  let upstream: Upstream;
+  let users: Record<string, string>;
+  let certDir: string;
+  const registry = () => `localhost:${report.ports.get(tls ? 5000 : 5000)}`;
+  const mirror = () => `localhost:${report.ports.get(5001)}`;
+  const tlsArgs = (dir: "src" | "dest" | "") => {
+    const flag = dir ? `--${dir}-` : "--";
+    return tls ? [`${flag}cert-dir`, certDir] : [`${flag}tls-verify=false`];
+  };
+  // An empty auth file of its own: a login must not leak into the anonymous checks.
+  const authFile = path.join(work, `${stack}-auth.json`);
+  const skopeo = (...args: string[]) => runTool("env", [`REGISTRY_AUTH_FILE=${authFile}`, "skopeo", "--insecure-policy", ...args]);
+  const push = (layout: string, tag: string, ref: string, creds?: string, all = false) =>
+    skopeo("copy", "--quiet", ...(all ? ["--all"] : []), ...tlsArgs("dest"), ...(creds ? ["--dest-creds", creds] : []), `oci:${layout}:${tag}`, `docker://${ref}`);
+  const pull = (ref: string, dest: string, creds?: string, all = false) =>
+    skopeo("copy", "--quiet", ...(all ? ["--all"] : []), ...tlsArgs("src"), ...(creds ? ["--src-creds", creds] : []), `docker://${ref}`, `oci:${dest}:v1`);
+  const inspect = (ref: string, creds?: string, raw = false) => skopeo("inspect", ...(raw ? ["--raw"] : []), ...tlsArgs(""), ...(creds ? ["--creds", creds] : []), `docker://${ref}`);
+
+  beforeAll(async () => {
+    writeFileSync(authFile, "{}");
+    evaluation = await evaluateConfig(config);
+    users = testCredentials(evaluation);
+    applier = new Applier(session.engine, session.images);
+    upstream = startUpstream(session.engine, `regstack-${stack}`, session.images.get(images.registry28)!, await freePort());
+    report = await applier.apply(evaluation);
+    if (tls) {
+      certDir = path.join(work, `${stack}-certs`);
+      runTool("mkdir", ["-p", certDir]);
+      writeFileSync(path.join(certDir, "ca.crt"), evaluation.outputs.caCertPem as string);
+    }
+  });
+
+  it("runs every container it can stand in, healthy, and lists the rest with a reason", () => {
+    for (const c of report.containers.filter((x) => x.action !== "ran")) {
+      const status = session.engine.must(["inspect", "--format", "{{.State.Health.Status}}", c.name]);
+      expect({ [c.name]: status }).toEqual({ [c.name]: "healthy" });
+    }
+    expect(report.skipped).toEqual([{ resource: "regstack-ui-container", image: images.ui, reason: expect.stringContaining("not packaged by Debian") }]);
+    expect(report.containers.filter((c) => c.action === "ran").map((c) => c.resource).sort()).toEqual(
+      (tls ? ["regstack-pr4100-edge-writer"] : ["regstack-users-writer"]).concat(["regstack-mirror-dockerhub-prepare", "regstack-registry-prepare"]).sort(),
+    );
+    for (const c of report.containers) expect(session.engine.must(["inspect", "--format", "{{.Config.Image}}", c.name])).toMatch(/^regstack-standin\//);
+    expect(standInTag(images.registry3)).toBe("regstack-standin/registry-3.0.0:e2e");
+  });
+
+  it("publishes only what the stack declares (the edge alone when TLS is on)", () => {
+    const published = report.containers.filter((c) => session.engine.must(["port", c.name]) !== "").map((c) => c.resource);
+    expect(published.sort()).toEqual(tls ? ["regstack-pr4100-edge-container"] : ["regstack-mirror-dockerhub-container", "regstack-registry-container"]);
+  });
+
+  it("logs in with a generated user, pushes and pulls a multi-layer image, digests equal", () => {
+    const [name] = Object.keys(users);
+    const creds = `${name}:${users[name]}`;
+    const loginFile = path.join(work, `${stack}-login.json`);
+    const login = runTool("skopeo", ["login", "--authfile", loginFile, ...tlsArgs(""), "--username", name, "--password", users[name], registry()]);
+    expect(login.stdout).toContain("Login Succeeded");
+    const refused = runTool("skopeo", ["login", "--authfile", loginFile, ...tlsArgs(""), "--username", name, "--password", "wrong-password-1", registry()]);
+    expect(refused.status).not.toBe(0);
+    expect(push(image.dir, image.tag, `${registry()}/team/app:v1`, creds).stderr).toBe("");
+    expect(JSON.parse(inspect(`${registry()}/team/app:v1`, creds).stdout).Digest).toBe(image.manifestDigest);
+    const dest = path.join(work, `${stack}-pulled`);
+    expect(pull(`${registry()}/team/app:v1`, dest, creds).status).toBe(0);
+    for (const layer of image.layerDigests) expect(blobDigest(dest, layer)).toBe(layer);
+  });
+
+  it("pushes and pulls a multi-arch image, index and platform manifests intact", () => {
+    const [name] = Object.keys(users);
+    const creds = `${name}:${users[name]}`;
+    expect(push(multi.dir, multi.tag, `${registry()}/team/multi:v1`, creds, true).stderr).toBe("");
+    const raw = inspect(`${registry()}/team/multi:v1`, creds, true).stdout;
+    const index = JSON.parse(raw);
+    expect(index.manifests.map((m: { digest: string }) => m.digest)).toEqual(multi.manifestDigests);
+    const dest = path.join(work, `${stack}-multi`);
+    expect(pull(`${registry()}/team/multi:v1`, dest, creds, true).status).toBe(0);
+    const pulledIndex = JSON.parse(readFileSync(path.join(dest, "index.json"), "utf8"));
+    expect(pulledIndex.manifests[0].digest).toBe(multi.indexDigest);
+  });
+
+  it("refuses an anonymous push and a wrong password", () => {
+    const [name] = Object.keys(users);
+    expect(push(image.dir, image.tag, `${registry()}/team/anon:v1`).stderr).toMatch(/unauthorized|401/i);
+    expect(push(image.dir, image.tag, `${registry()}/team/wrong:v1`, `${name}:wrong-password-1`).stderr).toMatch(/unauthorized|401/i);
+  });
+
+  it("pulls through the cache from the stand-in upstream: cold fetches every blob, warm fetches none", () => {
+    const seeded = runTool("skopeo", ["copy", "--quiet", "--dest-tls-verify=false", `oci:${image.dir}:${image.tag}`, `docker://127.0.0.1:${upstream.port}/library/tool:1`]);
+    expect(seeded.stderr).toBe("");
+    const before = upstream.blobDownloads();
+    const cold = pull(`${mirror()}/library/tool:1`, path.join(work, `${stack}-cold`));
+    expect(cold.stderr).toBe("");
+    const coldFetches = upstream.blobDownloads() - before;
+    expect(coldFetches).toBeGreaterThanOrEqual(image.layerDigests.length);
+    const warm = pull(`${mirror()}/library/tool:1`, path.join(work, `${stack}-warm`));
+    expect(warm.stderr).toBe("");
+    expect(upstream.blobDownloads() - before - coldFetches).toBe(0);
+    for (const layer of image.layerDigests) expect(blobDigest(path.join(work, `${stack}-warm`), layer)).toBe(layer);
+    console.log(`${stack}: cache pull of ${image.layerDigests.length} layers: ${coldFetches} upstream blob downloads cold, 0 warm`);
+  });
+
+  it("adding a user lets the new user push, without recreating the registry container or losing data", async () => {
+    const registryBefore = report.containers.find((c) => c.resource === "regstack-registry-container")!;
+    const current = JSON.parse(config.values["regstack:users"]) as object[];
+    const edited: StackConfig = { ...config, values: { ...config.values, "regstack:users": JSON.stringify([...current, { name: "newcomer", role: "push" }]) } };
+    const next = await evaluateConfig(edited);
+    const again = await applier.apply(next);
+    const registryAfter = again.containers.find((c) => c.resource === "regstack-registry-container")!;
+    expect(registryAfter.action).toBe("kept");
+    expect(registryAfter.id).toBe(registryBefore.id);
+    const rerun = again.containers.filter((c) => c.action !== "kept").map((c) => c.resource);
+    expect(rerun).toEqual([tls ? "regstack-pr4100-edge-writer" : "regstack-users-writer"]);
+    const password = testCredentials(next).newcomer;
+    // Caddy (--watch) and the registry (htpasswd mtime) pick the file up within moments.
+    let status = -1;
+    for (let i = 0; i < 20 && status !== 0; i++) {
+      status = push(image.dir, image.tag, `${registry()}/newcomer/app:v1`, `newcomer:${password}`).status;
+      if (status !== 0) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(status).toBe(0);
+    const [name] = Object.keys(users);
+    expect(JSON.parse(inspect(`${registry()}/team/app:v1`, `${name}:${users[name]}`).stdout).Digest).toBe(image.manifestDigest);
+  });
+});
