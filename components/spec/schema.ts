@@ -109,7 +109,7 @@ export const schema = {
     mirror: limits(256, "0.5"),
     ui: limits(64, "0.25"),
     redis: limits(96, "0.25"),
-    edge: limits(128, "0.5"),
+    edge: limits(128, "1"),
   }),
   logs: section({ maxSize: withDefault(str(byteSize), "10m"), maxFiles: withDefault(int(1, 100), 3) }),
   notifications: withDefault(listOf(notification), []),

@@ -16,7 +16,7 @@ import { evaluateConfig } from "../../offline/run";
 import { StackConfig } from "../../offline/stackConfig";
 import { blobDigest, buildMultiArchImage, buildOciImage, MultiArchImage, OciImage } from "../../rig/ociImage";
 import { freePort, runTool } from "../../rig/process";
-import { variant } from "../../rig/rendered";
+import { localVariant, nasTlsVariant } from "../../e2e/variants";
 
 const work = mkdtempSync(path.join(tmpdir(), "regstack-e2e-"));
 let session: E2eSession;
@@ -37,9 +37,6 @@ afterAll(async () => {
   await session?.engine.stop();
 });
 
-/** A cache of the stand-in upstream instead of Docker Hub (no network here). */
-const upstreamMirror = [{ name: "dockerhub", upstream: "http://upstream:5000", port: 5001 }];
-
 interface Scenario {
   readonly stack: string;
   readonly config: StackConfig;
@@ -47,18 +44,8 @@ interface Scenario {
 }
 
 const scenarios: Scenario[] = [
-  { stack: "local", tls: false, config: variant("local", { mirrors: upstreamMirror }) },
-  {
-    stack: "nas",
-    tls: true,
-    config: variant("nas", {
-      // The private engine stands in for the PR4100; Debian's registry is 2.8, so the variant is too.
-      docker: { hosts: [{ name: "pr4100", url: "unix:///var/run/docker.sock" }] },
-      domain: "localhost",
-      registry: { version: "2.8" },
-      mirrors: upstreamMirror,
-    }),
-  },
+  { stack: "local", tls: false, config: localVariant() },
+  { stack: "nas", tls: true, config: nasTlsVariant() },
 ];
 
 describe.each(scenarios)("the $stack stack in a real Docker engine", ({ stack, config, tls }) => {
