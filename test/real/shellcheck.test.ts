@@ -13,7 +13,7 @@ describe("shell scripts", () => {
   it("pass shellcheck", () => {
     requireTool("shellcheck");
     const scripts = shellScripts();
-    expect(scripts.length).toBeGreaterThanOrEqual(2);
+    expect(scripts.length).toBeGreaterThanOrEqual(4);
     const result = runTool("shellcheck", ["--severity=style", ...scripts]);
     expect(result.stdout).toBe("");
     expect(result.status).toBe(0);

@@ -1,17 +1,8 @@
-import { SpecError } from "../../components/spec/issues";
 import { parseSpec } from "../../components/spec/parse";
-import { minimal, rawConfig } from "../support/config";
+import { minimal, problemsOf, rawConfig } from "../support/config";
 import { selfSigned } from "../support/pem";
 
-function problems(values: Record<string, unknown>, secretKeys: string[] = []): { path: string; message: string }[] {
-  try {
-    parseSpec(rawConfig(values, secretKeys));
-  } catch (err) {
-    if (err instanceof SpecError) return [...err.issues];
-    throw err;
-  }
-  return [];
-}
+const problems = problemsOf;
 
 const lan = { ...minimal, bindAddress: "0.0.0.0", domain: "registry.home.lan" };
 

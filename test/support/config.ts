@@ -1,4 +1,5 @@
-import { RawConfig } from "../../components/spec/parse";
+import { SpecError, SpecIssue } from "../../components/spec/issues";
+import { parseSpec, RawConfig } from "../../components/spec/parse";
 import { StackConfig } from "../../offline/stackConfig";
 
 /** Builds engine-style config (objects as JSON text) from plain values keyed without the namespace. */
@@ -27,4 +28,15 @@ export function withKey(config: StackConfig, key: string, value: unknown, secret
 /** A top-level key's current value in a stack config, parsed. */
 export function keyValue<T>(config: StackConfig, key: string): T {
   return JSON.parse(config.values[`regstack:${key}`]) as T;
+}
+
+/** Every problem the spec layer finds in a config ([] when it is valid). */
+export function problemsOf(values: Record<string, unknown>, secretKeys: string[] = []): SpecIssue[] {
+  try {
+    parseSpec(rawConfig(values, secretKeys));
+  } catch (err) {
+    if (err instanceof SpecError) return [...err.issues];
+    throw err;
+  }
+  return [];
 }
