@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { registryPaths } from "../render/paths";
 import { RegistryConfigInput, renderRegistryConfig } from "../render/registry";
-import { DockerHost, Limits, RegistryMajor } from "../spec/types";
+import { DockerHost, Limits, LogLevel, RegistryMajor } from "../spec/types";
 import { oneShotContainer } from "./oneShot";
 import { HostRuntime, httpHealthcheck, serviceContainer } from "./runtime";
 import { DataPolicy, mountAt, persistentMount } from "./storage";
@@ -17,20 +17,28 @@ export interface DistributionSecrets {
   readonly proxyPassword?: pulumi.Input<string>;
 }
 
-export interface DistributionArgs {
-  readonly role: string;
+/** What every distribution instance (the registry, each cache) is given by the platform. */
+export interface DistributionBase {
+  /** The host it runs on (its dataPath decides where data lives). */
   readonly host: DockerHost;
   readonly runtime: HostRuntime;
   readonly version: RegistryMajor;
+  /** The pulled distribution image. */
   readonly image: pulumi.Input<string>;
+  /** The busybox image of the data preparation job. */
   readonly toolsImage: pulumi.Input<string>;
+  readonly logLevel: LogLevel;
   readonly limits: Limits;
+  readonly data: DataPolicy;
+}
+
+export interface DistributionArgs extends Omit<DistributionBase, "logLevel"> {
+  readonly role: string;
   /** Published port; undefined behind the edge. */
   readonly publishedPort?: number;
   readonly aliases: readonly string[];
   /** Subdirectory of the host's dataPath, or volume suffix. */
   readonly dataDir: string;
-  readonly data: DataPolicy;
   /** Everything in config.yml except the generated http.secret and the secret values. */
   readonly config: Omit<RegistryConfigInput, "httpSecret" | "version" | "redis" | "proxy"> & {
     readonly redis?: { readonly address: string };

@@ -1,21 +1,11 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceNames } from "../render/paths";
-import { DockerHost, Limits, LogLevel, MirrorSpec, RegistryMajor } from "../spec/types";
-import { declareDistribution } from "./distribution";
-import { HostRuntime } from "./runtime";
-import { DataPolicy } from "./storage";
+import { MirrorSpec } from "../spec/types";
+import { declareDistribution, DistributionBase } from "./distribution";
 
-export interface MirrorArgs {
+export interface MirrorArgs extends DistributionBase {
   readonly mirror: MirrorSpec;
-  readonly host: DockerHost;
-  readonly runtime: HostRuntime;
-  readonly version: RegistryMajor;
-  readonly image: pulumi.Input<string>;
-  readonly toolsImage: pulumi.Input<string>;
-  readonly logLevel: LogLevel;
-  readonly limits: Limits;
-  readonly data: DataPolicy;
   /** Publish the cache's own port (no edge); behind the edge only the network reaches it. */
   readonly publish: boolean;
 }

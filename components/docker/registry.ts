@@ -1,20 +1,11 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { registryPaths, serviceNames } from "../render/paths";
-import { DockerHost, Limits, NotificationEndpoint, RegistryMajor, LogLevel } from "../spec/types";
-import { declareDistribution } from "./distribution";
-import { HostRuntime } from "./runtime";
-import { DataPolicy } from "./storage";
+import { NotificationEndpoint } from "../spec/types";
+import { declareDistribution, DistributionBase } from "./distribution";
 
-export interface RegistryArgs {
-  readonly host: DockerHost;
-  readonly runtime: HostRuntime;
-  readonly version: RegistryMajor;
-  readonly image: pulumi.Input<string>;
-  readonly toolsImage: pulumi.Input<string>;
-  readonly logLevel: LogLevel;
+export interface RegistryArgs extends DistributionBase {
   readonly deleteEnabled: boolean;
-  readonly limits: Limits;
   /** Origins allowed by CORS (the UI). */
   readonly corsOrigins: readonly string[];
   readonly notifications: readonly NotificationEndpoint[];
@@ -27,7 +18,6 @@ export interface RegistryArgs {
   readonly publishedPort?: number;
   /** Redis blob-descriptor cache, when enabled. */
   readonly redis?: { readonly address: string; readonly password: pulumi.Input<string>; readonly container: pulumi.Resource };
-  readonly data: DataPolicy;
 }
 
 /** The private registry: distribution with htpasswd users, filesystem storage on retained data. */
