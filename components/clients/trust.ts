@@ -13,12 +13,14 @@ export interface ClientTrustArgs {
   readonly view: ClientView;
   /** The k3s login's password, when the client pulls as a user. */
   readonly loginPassword?: Secret;
+  /** The stack, so that two stacks writing to one node keep separate lists of what they own. */
+  readonly stack: string;
 }
 
 /**
  * Puts the platform's CA and mirror settings on one client node over ssh, idempotently, and takes them
- * off again on destroy. Replacement runs the old removal before the new apply, so an edit never
- * leaves a node without its files.
+ * off again on destroy. A config edit runs the apply again in place: it writes what changed and
+ * removes what the node no longer needs (the scripts keep a list of the files they own there).
  */
 export class ClientTrust extends pulumi.ComponentResource {
   /** "changed" or "unchanged": what the last apply did on the node. */
@@ -29,7 +31,7 @@ export class ClientTrust extends pulumi.ComponentResource {
     const { client, view } = args;
     const scripts: pulumi.Output<TrustScripts> = pulumi
       .all([args.caCertPem, args.loginPassword])
-      .apply(([ca, password]) => scriptsFor(client, view, ca, password));
+      .apply(([ca, password]) => scriptsFor(`${args.stack}-${client.name}`, client, view, ca, password));
     const sudo = client.user !== "root";
     const apply = scripts.apply((s) => remoteInvocation(s.apply, sudo));
     const run = new command.remote.Command(
@@ -48,15 +50,15 @@ export class ClientTrust extends pulumi.ComponentResource {
 }
 
 /** The scripts for one client; with a public ACME CA (caPem "") there is no CA file to place. */
-function scriptsFor(client: ClientSpec, view: ClientView, caPem: string, password: string | undefined): TrustScripts {
+function scriptsFor(scope: string, client: ClientSpec, view: ClientView, caPem: string, password: string | undefined): TrustScripts {
   const ca = caPem !== "";
   switch (client.kind) {
     case "docker":
-      return dockerTrust(ca ? [view.registry, ...view.mirrors.map((m) => m.endpoint)] : [], caPem);
+      return dockerTrust(scope, ca ? [view.registry, ...view.mirrors.map((m) => m.endpoint)] : [], caPem);
     case "k3s": {
       const login = client.login && password !== undefined ? { username: client.login, password } : undefined;
       const caFile = ca ? { path: clientPaths.k3sCa, content: caPem } : undefined;
-      return k3sTrust(renderK3sRegistries(view, login, caFile?.path), caFile, client.service);
+      return k3sTrust(scope, renderK3sRegistries(view, login, caFile?.path), caFile, client.service);
     }
     case "kind": {
       const hosts = renderContainerdHosts(view, ca ? clientPaths.containerdCa : undefined);
@@ -64,7 +66,7 @@ function scriptsFor(client: ClientSpec, view: ClientView, caPem: string, passwor
         ...(ca ? [{ path: clientPaths.containerdCa, content: caPem }] : []),
         ...Object.entries(hosts).map(([dir, content]) => ({ path: `${clientPaths.containerdCertsDir}/${dir}/hosts.toml`, content })),
       ];
-      return kindTrust(client.nodes, files);
+      return kindTrust(scope, client.nodes, files);
     }
   }
 }

@@ -154,7 +154,7 @@ export class DockerPlatform extends pulumi.ComponentResource {
         for (const client of spec.clients) {
           const trust = new ClientTrust(
             `${name}-client-${client.name}`,
-            { client, caCertPem: ca, view: endpoints.clientView, loginPassword: client.login ? credentials.passwords[client.login] : undefined },
+            { client, stack: spec.stack, caCertPem: ca, view: endpoints.clientView, loginPassword: client.login ? credentials.passwords[client.login] : undefined },
             { parent: this, dependsOn: edges.map((e) => e.container) },
           );
           clientStatus[client.name] = trust.status;

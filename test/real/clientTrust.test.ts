@@ -46,9 +46,9 @@ function cycle(scripts: TrustScripts, root: string): string[] {
 describe("client trust scripts, run", () => {
   it("pass shellcheck", () => {
     const scripts = [
-      dockerTrust(["nas.lan:5000"], ca),
-      k3sTrust("mirrors: {}\n", { path: "/etc/rancher/k3s/regstack-ca.crt", content: ca }, "k3s"),
-      kindTrust(["kind-control-plane"], [{ path: "/etc/containerd/certs.d/docker.io/hosts.toml", content: "x\n" }]),
+      dockerTrust("t", ["nas.lan:5000"], ca),
+      k3sTrust("t", "mirrors: {}\n", { path: "/etc/rancher/k3s/regstack-ca.crt", content: ca }, "k3s"),
+      kindTrust("t", ["kind-control-plane"], [{ path: "/etc/containerd/certs.d/docker.io/hosts.toml", content: "x\n" }]),
     ];
     scripts.forEach((s, i) => {
       writeFileSync(path.join(work, `apply${i}.sh`), s.apply);
@@ -61,7 +61,7 @@ describe("client trust scripts, run", () => {
 
   it("docker: writes ca.crt once, reports unchanged on the second apply, removes it", () => {
     const root = path.join(work, "docker");
-    const scripts = dockerTrust(["nas.lan:5000", "nas.lan:5001"], ca);
+    const scripts = dockerTrust("t", ["nas.lan:5000", "nas.lan:5001"], ca);
     expect(cycle(scripts, root)).toEqual(["changed", "unchanged"]);
     expect(readFileSync(path.join(root, "etc/docker/certs.d/nas.lan:5000/ca.crt"), "utf8")).toBe(ca);
     expect(run(scripts.remove, root)).toBe("changed");
@@ -69,24 +69,38 @@ describe("client trust scripts, run", () => {
     expect(run(scripts.remove, root)).toBe("unchanged");
   });
 
+  it("docker: an apply after a cache is removed takes that cache's file away too", () => {
+    const root = path.join(work, "docker-edit");
+    expect(run(dockerTrust("t", ["nas.lan:5000", "nas.lan:5001", "nas.lan:5002"], ca).apply, root)).toBe("changed");
+    expect(run(dockerTrust("t", ["nas.lan:5000", "nas.lan:5001"], ca).apply, root)).toBe("changed");
+    expect(existsSync(path.join(root, "etc/docker/certs.d/nas.lan:5002"))).toBe(false);
+    expect(existsSync(path.join(root, "etc/docker/certs.d/nas.lan:5001/ca.crt"))).toBe(true);
+    expect(readFileSync(path.join(root, "var/lib/regstack/t.files"), "utf8")).toBe("/etc/docker/certs.d/nas.lan:5000/ca.crt\n/etc/docker/certs.d/nas.lan:5001/ca.crt\n");
+    // Another stack's files on the same node are its own business.
+    expect(run(dockerTrust("other", ["other.lan:5000"], ca).remove, root)).toBe("unchanged");
+    expect(existsSync(path.join(root, "etc/docker/certs.d/nas.lan:5000/ca.crt"))).toBe(true);
+  });
+
   it("k3s: restarts k3s only when registries.yaml or the CA changed", () => {
     const root = path.join(work, "k3s");
     writeFileSync(calls, "");
-    const first = k3sTrust("mirrors:\n  docker.io: {}\n", { path: "/etc/rancher/k3s/regstack-ca.crt", content: ca }, "k3s-agent");
+    const first = k3sTrust("t", "mirrors:\n  docker.io: {}\n", { path: "/etc/rancher/k3s/regstack-ca.crt", content: ca }, "k3s-agent");
     expect(cycle(first, root)).toEqual(["changed", "unchanged"]);
     expect(callLog()).toEqual(["systemctl restart k3s-agent"]);
     expect((runTool("stat", ["-c", "%a", path.join(root, "etc/rancher/k3s/registries.yaml")]).stdout.trim())).toBe("600");
-    const edited = k3sTrust("mirrors:\n  ghcr.io: {}\n", { path: "/etc/rancher/k3s/regstack-ca.crt", content: ca }, "k3s-agent");
+    const edited = k3sTrust("t", "mirrors:\n  ghcr.io: {}\n", { path: "/etc/rancher/k3s/regstack-ca.crt", content: ca }, "k3s-agent");
     expect(run(edited.apply, root)).toBe("changed");
     expect(callLog()).toEqual(["systemctl restart k3s-agent", "systemctl restart k3s-agent"]);
     expect(run(edited.remove, root)).toBe("changed");
     expect(existsSync(path.join(root, "etc/rancher/k3s/registries.yaml"))).toBe(false);
+    expect(existsSync(path.join(root, "etc/rancher/k3s/regstack-ca.crt"))).toBe(false);
+    expect(callLog()).toEqual(["systemctl restart k3s-agent", "systemctl restart k3s-agent", "systemctl restart k3s-agent"]);
   });
 
   it("kind: writes hosts.toml inside every node, idempotently", () => {
     const root = path.join(work, "kind");
     writeFileSync(calls, "");
-    const scripts = kindTrust(["cp", "worker"], [{ path: "/etc/containerd/certs.d/docker.io/hosts.toml", content: 'server = "https://registry-1.docker.io"\n' }]);
+    const scripts = kindTrust("t", ["cp", "worker"], [{ path: "/etc/containerd/certs.d/docker.io/hosts.toml", content: 'server = "https://registry-1.docker.io"\n' }]);
     expect(cycle(scripts, root)).toEqual(["changed", "unchanged"]);
     for (const node of ["cp", "worker"]) expect(existsSync(path.join(root, node, "etc/containerd/certs.d/docker.io/hosts.toml"))).toBe(true);
     expect(callLog()).toEqual(["docker exec cp", "docker exec worker", "docker exec cp", "docker exec worker"]);
