@@ -1,9 +1,4 @@
 /** End-to-end: the stacks' containers in a private Docker engine (scripts/install-e2e-tools.sh). */
-module.exports = {
-  preset: "ts-jest",
-  testEnvironment: "node",
-  roots: ["<rootDir>/test/e2e"],
-  testMatch: ["**/*.test.ts"],
-  transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
-  testTimeout: 900000,
-};
+const base = require("./jest.base");
+
+module.exports = { ...base, roots: ["<rootDir>/test/e2e"], testTimeout: 900000 };

@@ -1,9 +1,4 @@
 /** Real-tool checks: rendered files run by Debian's programs (installed by scripts/install-real-tools.sh). */
-module.exports = {
-  preset: "ts-jest",
-  testEnvironment: "node",
-  roots: ["<rootDir>/test/real"],
-  testMatch: ["**/*.test.ts"],
-  transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
-  testTimeout: 300000,
-};
+const base = require("./jest.base");
+
+module.exports = { ...base, roots: ["<rootDir>/test/real"], testTimeout: 300000 };

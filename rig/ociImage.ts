@@ -41,6 +41,15 @@ function storeBytes(dir: string, data: Buffer): { digest: string; size: number }
   return { digest, size: data.length };
 }
 
+/** The layout's oci-layout marker and index.json, naming one manifest or image index under `tag`. */
+function writeLayoutIndex(dir: string, mediaType: string, blob: { digest: string; size: number }, tag: string): void {
+  writeFileSync(path.join(dir, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
+  writeFileSync(
+    path.join(dir, "index.json"),
+    JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType, ...blob, annotations: { "org.opencontainers.image.ref.name": tag } }] }),
+  );
+}
+
 /**
  * Builds an OCI image layout offline from random files: each layer a tar (gzip or plain) made by
  * Debian's tar, hashed by sha256sum, so multi-GB layers never pass through Node's memory.
@@ -77,14 +86,7 @@ export function buildOciImage(root: string, layers: readonly LayerSpec[], tag = 
       }),
     ),
   );
-  writeFileSync(path.join(dir, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
-  writeFileSync(
-    path.join(dir, "index.json"),
-    JSON.stringify({
-      schemaVersion: 2,
-      manifests: [{ mediaType: "application/vnd.oci.image.manifest.v1+json", ...manifest, annotations: { "org.opencontainers.image.ref.name": tag } }],
-    }),
-  );
+  writeLayoutIndex(dir, "application/vnd.oci.image.manifest.v1+json", manifest, tag);
   return { dir, tag, manifestDigest: manifest.digest, layerDigests: made.map((l) => l.digest) };
 }
 
@@ -116,13 +118,6 @@ export function buildMultiArchImage(root: string, platforms: readonly string[], 
     return { mediaType, digest, size, platform: { os, architecture } };
   });
   const index = storeBytes(dir, Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests: entries })));
-  writeFileSync(path.join(dir, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
-  writeFileSync(
-    path.join(dir, "index.json"),
-    JSON.stringify({
-      schemaVersion: 2,
-      manifests: [{ mediaType: "application/vnd.oci.image.index.v1+json", ...index, annotations: { "org.opencontainers.image.ref.name": tag } }],
-    }),
-  );
+  writeLayoutIndex(dir, "application/vnd.oci.image.index.v1+json", index, tag);
   return { dir, tag, indexDigest: index.digest, manifestDigests: entries.map((e) => e.digest as string) };
 }

@@ -5,7 +5,7 @@ import { EdgeUser } from "../render/caddy";
 import { bcryptHash, renderHtpasswd } from "../render/htpasswd";
 import { registryPaths } from "../render/paths";
 import { Secret, UserSpec } from "../spec/types";
-import { oneShotContainer } from "./oneShot";
+import { fileWriterJob } from "./oneShot";
 import { HostRuntime } from "./runtime";
 
 export interface CredentialsArgs {
@@ -64,16 +64,14 @@ export class Credentials extends pulumi.ComponentResource {
       { name: `regstack-${runtime.stack}-auth`, labels: [{ label: "io.regstack.stack", value: runtime.stack }] },
       { parent: this, provider: runtime.provider },
     );
-    const staged = "/staging/htpasswd";
-    const writer = oneShotContainer(
+    const writer = fileWriterJob(
       `${name}-writer`,
       runtime,
       {
         image: args.toolsImage,
-        // Written beside the target and renamed over it: the registry never reads a half-written file.
-        script: `cp ${staged} ${registryPaths.authDir}/.htpasswd.new && chmod 0444 ${registryPaths.authDir}/.htpasswd.new && mv -f ${registryPaths.authDir}/.htpasswd.new ${registryPaths.htpasswdFile}`,
-        volumes: [{ volumeName: volume.name, containerPath: registryPaths.authDir }],
-        uploads: [{ file: staged, content: text }],
+        volume: volume.name,
+        mountPath: registryPaths.authDir,
+        files: [{ path: registryPaths.htpasswdFile, content: text, mode: "0444" }],
       },
       { parent: this },
     );

@@ -1,6 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { dataOwnerScript } from "../render/jobs";
 import { registryPaths } from "../render/paths";
 import { RegistryConfigInput, renderRegistryConfig } from "../render/registry";
 import { DockerHost, Limits, LogLevel, RegistryMajor } from "../spec/types";
@@ -53,7 +54,6 @@ export interface DistributionArgs extends Omit<DistributionBase, "logLevel"> {
 export interface DistributionServer {
   readonly container: docker.Container;
   readonly dataVolume?: docker.Volume;
-  readonly config: pulumi.Output<string>;
 }
 
 /**
@@ -83,11 +83,7 @@ export function declareDistribution(name: string, args: DistributionArgs, parent
     args.runtime,
     {
       image: args.toolsImage,
-      // Hand the data directory to the registry user; a tree left by an older root-run registry is
-      // converted once, later runs only look at the top directory. The marker file keeps the volume
-      // from being empty: Docker copies an image's mount-point directory, owner included, into an empty
-      // volume on first mount, which undid the chown (found in the end-to-end run).
-      script: `touch ${registryPaths.dataDir}/.regstack && { [ "$(stat -c %u:%g ${registryPaths.dataDir})" = "${owner}" ] || chown -R ${owner} ${registryPaths.dataDir}; }`,
+      script: dataOwnerScript(registryPaths.dataDir, owner),
       volumes: [dataMount],
     },
     { parent, dependsOn: data.volume ? [data.volume] : [] },
@@ -114,5 +110,5 @@ export function declareDistribution(name: string, args: DistributionArgs, parent
     },
     { parent, dependsOn: [prepare, ...(args.dependsOn ?? [])] },
   );
-  return { container, dataVolume: data.volume, config };
+  return { container, dataVolume: data.volume };
 }

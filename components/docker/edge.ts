@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CaddyfileInput, EdgeSite, EdgeTls, EdgeUser, renderCaddyfile } from "../render/caddy";
 import { edgePaths } from "../render/paths";
 import { DockerHost, Limits } from "../spec/types";
-import { oneShotContainer } from "./oneShot";
+import { fileWriterJob } from "./oneShot";
 import { HostRuntime, httpHealthcheck, serviceContainer } from "./runtime";
 import { DataPolicy, mountAt, persistentMount } from "./storage";
 
@@ -49,21 +49,15 @@ export class Edge extends pulumi.ComponentResource {
       { name: `regstack-${runtime.stack}-edge-config`, labels: [{ label: "io.regstack.stack", value: runtime.stack }] },
       { parent: this, provider: runtime.provider },
     );
-    const files = [...args.files, { path: edgePaths.caddyfile, content: this.caddyfile }];
-    const staged = (p: string) => `/staging/${p.split("/").pop()}`;
-    // Certificates first, the Caddyfile last: each renamed into place, so Caddy never reloads a
-    // config whose files are half written.
-    const script = files
-      .map((f) => `cp ${staged(f.path)} ${f.path}.new && chmod 0440 ${f.path}.new && mv -f ${f.path}.new ${f.path}`)
-      .join(" && ");
-    this.writer = oneShotContainer(
+    // Certificates first, the Caddyfile last, so Caddy never reloads a config whose files are missing.
+    this.writer = fileWriterJob(
       `${name}-writer`,
       runtime,
       {
         image: args.toolsImage,
-        script,
-        volumes: [{ volumeName: live.name, containerPath: edgePaths.liveDir }],
-        uploads: files.map((f) => ({ file: staged(f.path), content: pulumi.secret(f.content) })),
+        volume: live.name,
+        mountPath: edgePaths.liveDir,
+        files: [...args.files, { path: edgePaths.caddyfile, content: this.caddyfile }].map((f) => ({ ...f, mode: "0440" })),
       },
       { parent: this },
     );

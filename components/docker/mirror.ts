@@ -17,7 +17,6 @@ export interface MirrorArgs extends DistributionBase {
 export class Mirror extends pulumi.ComponentResource {
   public readonly container: docker.Container;
   public readonly cacheVolume?: docker.Volume;
-  public readonly config: pulumi.Output<string>;
 
   constructor(name: string, args: MirrorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("regstack:docker:Mirror", name, {}, opts);
@@ -50,7 +49,6 @@ export class Mirror extends pulumi.ComponentResource {
     );
     this.container = server.container;
     this.cacheVolume = server.dataVolume;
-    this.config = server.config;
     this.registerOutputs({ container: this.container.name });
   }
 }

@@ -1,5 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { installFilesScript } from "../render/jobs";
 import { HostRuntime } from "./runtime";
 
 export interface OneShotArgs {
@@ -34,5 +35,33 @@ export function oneShotContainer(name: string, runtime: HostRuntime, args: OneSh
       ],
     },
     { deleteBeforeReplace: true, ...opts, provider: runtime.provider },
+  );
+}
+
+export interface FileWriterArgs {
+  readonly image: pulumi.Input<string>;
+  /** The volume the files go into, and where the job mounts it. */
+  readonly volume: pulumi.Input<string>;
+  readonly mountPath: string;
+  /** Installed in this order (paths inside mountPath). */
+  readonly files: readonly { readonly path: string; readonly content: pulumi.Input<string>; readonly mode: string }[];
+}
+
+/**
+ * A one-shot job that writes files into a volume: uploaded to /staging (secret), then installed by
+ * renaming over the targets. Services read the volume; a content change replaces only this job.
+ */
+export function fileWriterJob(name: string, runtime: HostRuntime, args: FileWriterArgs, opts: pulumi.CustomResourceOptions): docker.Container {
+  const staged = (p: string) => `/staging/${p.split("/").pop()}`;
+  return oneShotContainer(
+    name,
+    runtime,
+    {
+      image: args.image,
+      script: installFilesScript(args.files.map((f) => ({ staged: staged(f.path), target: f.path, mode: f.mode }))),
+      volumes: [{ volumeName: args.volume, containerPath: args.mountPath }],
+      uploads: args.files.map((f) => ({ file: staged(f.path), content: pulumi.secret(f.content) })),
+    },
+    opts,
   );
 }

@@ -24,8 +24,6 @@ export interface RegistryArgs extends DistributionBase {
 export class Registry extends pulumi.ComponentResource {
   public readonly container: docker.Container;
   public readonly dataVolume?: docker.Volume;
-  /** Rendered config.yml (secret: it holds http.secret). */
-  public readonly config: pulumi.Output<string>;
 
   constructor(name: string, args: RegistryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("regstack:docker:Registry", name, {}, opts);
@@ -62,7 +60,6 @@ export class Registry extends pulumi.ComponentResource {
     );
     this.container = server.container;
     this.dataVolume = server.dataVolume;
-    this.config = server.config;
     this.registerOutputs({ container: this.container.name });
   }
 }

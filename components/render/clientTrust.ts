@@ -7,8 +7,6 @@
  * removes exactly what is listed. `REGSTACK_ROOT` prefixes every path (empty on a node; a temp dir in tests).
  */
 
-export type ClientKind = "docker" | "k3s" | "kind";
-
 /** One file a client needs: absolute path and content. */
 export interface ClientFile {
   readonly path: string;

@@ -17,7 +17,7 @@ const limits = (memoryMb: number, cpus: string) =>
     cpus: withDefault(decimal(0.05, 64), cpus),
   });
 
-export const LOCAL_DOCKER = "unix:///var/run/docker.sock";
+const LOCAL_DOCKER = "unix:///var/run/docker.sock";
 
 const dockerHost = object({
   name: str(dnsLabel),
