@@ -51,16 +51,16 @@ export async function benchEdge(requests: number, sizeMb: number): Promise<Recor
       { size: sizeMb << 20, gzip: false },
       { size: 1 << 20, gzip: true },
     ]);
-    const skopeo = new Skopeo(work, edgeAuth.caFile);
+    const skopeo = new Skopeo(work, edgeAuth.caFile!);
     const push = skopeo.push(image.dir, image.tag, `docker://localhost:${edgeAuth.ports.get(5000)}/bench/app:v1`, `bench:${password}`);
     if (push.status !== 0) throw new Error(`push failed: ${push.stderr}`);
     const stored = JSON.parse(skopeo.inspect(`docker://localhost:${edgeAuth.ports.get(5000)}/bench/app:v1`, `bench:${password}`).stdout);
     const bigLayer = stored.Layers[0] as string;
 
-    const ca = readFileSync(edgeAuth.caFile, "utf8");
+    const ca = readFileSync(edgeAuth.caFile!, "utf8");
     const targets: Target[] = [
       target("direct (no TLS, no auth)", `http://127.0.0.1:${registry.port}`),
-      target("edge, TLS, no auth", `https://localhost:${edgeOpen.ports.get(5000)}`, { ca: readFileSync(edgeOpen.caFile, "utf8") }),
+      target("edge, TLS, no auth", `https://localhost:${edgeOpen.ports.get(5000)}`, { ca: readFileSync(edgeOpen.caFile!, "utf8") }),
       target(`edge, TLS, auth (bcrypt cost ${bcryptCost})`, `https://localhost:${edgeAuth.ports.get(5000)}`, { ca, auth: `bench:${password}` }),
     ];
 

@@ -1,4 +1,4 @@
-import { PlatformOutputs } from "./docker/platform";
+import { PlatformOutputs } from "./platform/outputs";
 
 /**
  * The stack outputs. Each snippet is its own output so that only the ones holding a secret are
@@ -10,6 +10,7 @@ export function stackOutputs(platform: PlatformOutputs): Record<string, unknown>
     uiUrl: platform.uiUrl,
     mirrors: platform.mirrors,
     loginCommands: platform.loginCommands,
+    users: platform.users,
     credentials: platform.credentials,
     caCertPem: platform.caCertPem,
     clientStatus: platform.clientStatus,

@@ -1,26 +1,33 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DockerPlatform, PlatformOutputs } from "./docker/platform";
-import { SpecError } from "./spec/issues";
-import { loadSpec } from "./spec/load";
-import { PlatformSpec } from "./spec/types";
+import { ConfigError } from "./config/issues";
+import { loadConfig } from "./config/load";
+import { PlatformSpec } from "./config/types";
+import { DockerPlatform } from "./docker/platform";
+import { PlatformOutputs } from "./platform/outputs";
+import { PlatformDescription } from "./platform/platform";
+
+/** What a caller of the program may observe (the offline engine renders files from the description). */
+export interface ProgramHooks {
+  readonly onDescribed?: (description: PlatformDescription) => void;
+}
 
 /** Declares the platform for a validated spec on its target. */
-export function declarePlatform(spec: PlatformSpec): PlatformOutputs {
-  switch (spec.target) {
+export function declarePlatform(spec: PlatformSpec, hooks: ProgramHooks = {}): PlatformOutputs {
+  switch (spec.target.kind) {
     case "docker":
-      return new DockerPlatform("regstack", { spec }).outputs;
+      return new DockerPlatform("regstack", { spec, onDescribed: hooks.onDescribed }).outputs;
   }
 }
 
 /** The whole program: read the stack config (failing before any resource on bad input), then declare. */
-export function program(): PlatformOutputs {
+export function program(hooks: ProgramHooks = {}): PlatformOutputs {
   let spec: PlatformSpec;
   try {
-    spec = loadSpec();
+    spec = loadConfig();
   } catch (err) {
     // A RunError prints its message alone, without a stack trace: the list of config problems.
-    if (err instanceof SpecError) throw new pulumi.RunError(err.message);
+    if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
     throw err;
   }
-  return declarePlatform(spec);
+  return declarePlatform(spec, hooks);
 }

@@ -1,4 +1,4 @@
-import { SpecError } from "../components/spec/issues";
+import { ConfigError } from "../components/config/issues";
 
 export interface CliOptions {
   readonly stack: string;
@@ -40,7 +40,7 @@ export function runCommand(body: () => Promise<void>): void {
   body().then(
     () => process.exit(0),
     (err: unknown) => {
-      const spec = findSpecError(err);
+      const spec = findConfigError(err);
       if (spec) {
         process.stderr.write(`${spec.message}\n`);
         process.exit(1);
@@ -51,9 +51,9 @@ export function runCommand(body: () => Promise<void>): void {
   );
 }
 
-/** The program turns a SpecError into a RunError with the same text; recognise either. */
-function findSpecError(err: unknown): Error | undefined {
-  if (err instanceof SpecError) return err;
+/** The program turns a ConfigError into a RunError with the same text; recognise either. */
+function findConfigError(err: unknown): Error | undefined {
+  if (err instanceof ConfigError) return err;
   if (err instanceof Error && err.message.includes("invalid regstack stack config")) {
     return new Error(err.message.slice(err.message.indexOf("invalid regstack stack config")));
   }

@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { mockState } from "./mockValues";
+import { PlatformDescription } from "../components/platform/platform";
+import { ClientScripts, describedClientScripts, describedFiles, RenderedFile } from "./files";
 import { PROJECT, StackConfig } from "./stackConfig";
 
 /** One resource as the program declared it: inputs (secrets marked) and the options that matter. */
@@ -23,6 +25,12 @@ export interface Evaluation {
   readonly resources: CapturedResource[];
   /** Stack outputs with secrets marked (see offline/secrets.ts). */
   readonly outputs: Record<string, unknown>;
+  /** The platform as the platform layer described it (absent when the program failed before). */
+  readonly platform?: PlatformDescription;
+  /** Every file the described services read, resolved. */
+  readonly files: RenderedFile[];
+  /** The scripts client trust runs on each client node, resolved. */
+  readonly clientScripts: ClientScripts[];
 }
 
 interface RegisterRequest {
@@ -78,7 +86,7 @@ let running = false;
  * captured with its inputs and options (the mock monitor's request carries them), and the stack's
  * outputs with their secret markers. Runs one stack at a time.
  */
-export async function evaluate(config: StackConfig, program: () => Record<string, unknown>): Promise<Evaluation> {
+export async function evaluate(config: StackConfig, program: (observe: (d: PlatformDescription) => void) => Record<string, unknown>): Promise<Evaluation> {
   if (running) throw new Error("offline engine: one evaluation at a time");
   running = true;
   try {
@@ -124,9 +132,10 @@ export async function evaluate(config: StackConfig, program: () => Record<string
     // The program's own error (e.g. invalid config) is kept and rethrown once the stack has settled,
     // with what had been declared by then.
     let failure: unknown;
+    let platform: PlatformDescription | undefined;
     await pulumi.runtime.runInPulumiStack(async () => {
       try {
-        return { ...program() };
+        return { ...program((d) => (platform = d)) };
       } catch (err) {
         failure = err;
         return {};
@@ -136,7 +145,9 @@ export async function evaluate(config: StackConfig, program: () => Record<string
     await settings.waitForRPCs();
     const declared = resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
     if (failure !== undefined) throw new EvaluationError(failure, declared);
-    return { stack: config.stack, resources: declared, outputs };
+    const files = platform ? await describedFiles(platform) : [];
+    const clientScripts = platform ? await describedClientScripts(platform) : [];
+    return { stack: config.stack, resources: declared, outputs, platform, files, clientScripts };
   } finally {
     running = false;
   }

@@ -128,7 +128,11 @@ async function issue(type: string, inputs: State, secret: (v: string) => unknown
         publicKey: await csr.publicKey.export(),
         signingKey: caKeys.privateKey,
         signingAlgorithm: EC,
-        extensions: [...extensions(false, plain.allowedUses, san), await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey)],
+        extensions: [
+          ...extensions(Boolean(plain.isCaCertificate), plain.allowedUses, san),
+          await x509.SubjectKeyIdentifierExtension.create(await csr.publicKey.export()),
+          await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
+        ],
       });
       return { ...inputs, certPem: cert.toString("pem") + "\n" };
     }

@@ -1,29 +1,47 @@
 import { chmodSync, mkdirSync, writeFileSync } from "fs";
 import * as path from "path";
 import { Evaluation } from "./engine";
-import { carriedFiles, testCredentials } from "./files";
+import { testCredentials } from "./files";
 
+/** One entry of files.json. */
 export interface RenderedListing {
-  readonly resource: string;
+  readonly service: string;
+  /** Absolute path inside the service. */
   readonly path: string;
+  /** Where it was written, relative to the output directory. */
   readonly file: string;
   readonly mode: string;
+  readonly secret: boolean;
+}
+
+function write(out: string, file: string, content: string, mode: number): void {
+  const target = path.join(out, file);
+  mkdirSync(path.dirname(target), { recursive: true });
+  writeFileSync(target, content);
+  chmodSync(target, mode);
 }
 
 /**
- * Writes every file the evaluation's resources carry as <out>/<resource>/<path in container>, with its
- * mode, plus files.json (the listing) and credentials.json (the offline engine's test passwords).
+ * Writes what the platform's services read, by service and path (<out>/<service>/<path>), the
+ * client-trust scripts (<out>/clients/<name>/apply.sh, remove.sh), files.json (service, path, file,
+ * mode, secret) and credentials.json (the offline engine's test passwords). Secret files get mode 0600
+ * on disk whatever their mode in the service.
  */
 export function writeRendered(evaluation: Evaluation, out: string): RenderedListing[] {
-  const listing = carriedFiles(evaluation).map((f) => {
-    const file = path.join(f.resource, f.path);
-    const target = path.join(out, file);
-    mkdirSync(path.dirname(target), { recursive: true });
-    writeFileSync(target, f.content);
-    chmodSync(target, parseInt(f.mode, 8));
-    return { resource: f.resource, path: f.path, file, mode: f.mode };
-  });
   mkdirSync(out, { recursive: true });
+  const listing: RenderedListing[] = evaluation.files.map((f) => {
+    const file = path.join(f.service, f.path);
+    write(out, file, f.content, f.secret ? 0o600 : parseInt(f.mode, 8));
+    return { service: f.service, path: f.path, file, mode: f.mode, secret: f.secret };
+  });
+  for (const c of evaluation.clientScripts) {
+    for (const [script, content] of [["apply.sh", c.apply], ["remove.sh", c.remove]] as const) {
+      const file = path.join("clients", c.client, script);
+      const secret = c.secret && script === "apply.sh";
+      write(out, file, content, secret ? 0o700 : 0o755);
+      listing.push({ service: `clients/${c.client}`, path: script, file, mode: "0755", secret });
+    }
+  }
   writeFileSync(path.join(out, "files.json"), JSON.stringify(listing, null, 2) + "\n");
   writeFileSync(path.join(out, "credentials.json"), JSON.stringify({ users: testCredentials(evaluation) }, null, 2) + "\n", { mode: 0o600 });
   return listing;

@@ -1,11 +1,12 @@
 import { stackOutputs } from "../components/outputs";
+import { PlatformDescription } from "../components/platform/platform";
 import { program } from "../components/program";
 import { evaluate, Evaluation } from "./engine";
 import { readStackConfig, StackConfig } from "./stackConfig";
 
-/** The program exactly as index.ts runs it: config → spec → platform → stack outputs. */
-export function regstackProgram(): Record<string, unknown> {
-  return stackOutputs(program());
+/** The program exactly as index.ts runs it (config → platform → target → stack outputs), observed. */
+export function regstackProgram(observe: (d: PlatformDescription) => void): Record<string, unknown> {
+  return stackOutputs(program({ onDescribed: observe }));
 }
 
 /** Evaluates a shipped stack, or a stack file kept anywhere, under the offline engine. */

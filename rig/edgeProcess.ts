@@ -1,25 +1,30 @@
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from "fs";
 import * as path from "path";
-import { edgePaths, registryPaths, serviceNames } from "../components/render/paths";
+import { internalAddresses } from "../components/platform/topology";
+import { edgePaths } from "../components/render/paths";
 import { freePort, runTool, startProcess, waitForHttp } from "./process";
 import { RenderedStack } from "./rendered";
 
 export interface RunningEdge {
   /** Loopback port for each port the rendered Caddyfile listens on. */
   readonly ports: ReadonlyMap<number, number>;
-  /** The CA file clients trust (root.crt of internal mode, or the supplied/generated CA). */
-  readonly caFile: string;
-  /** Replace the live Caddyfile (as the writer job does); Caddy's --watch reloads it. */
+  /** The CA file clients trust (root.crt of internal mode, or the supplied/generated chain); none on a plain-HTTP edge. */
+  readonly caFile?: string;
+  /** Replace the live Caddyfile (as the installer does); Caddy's --watch reloads it. */
   reload(caddyfile: string): Promise<void>;
+  /** Replace another live file (the users file) by rename, as the installer does. */
+  replaceFile(name: string, content: string): Promise<void>;
+  /** Whether the caddy process is still the one started. */
+  running(): boolean;
   stop(): Promise<void>;
   output(): string;
 }
 
-/** The edge's writer job stages its files here; its live directory is where Caddy reads them. */
-export function edgeResource(rendered: RenderedStack): string {
-  const found = readdirSync(rendered.dir).find((d) => d.endsWith("-edge-writer"));
-  if (!found) throw new Error("the stack has no edge (regstack:tls.mode off?)");
-  return found;
+/** The rendered live directory of an edge ("edge", or "edge-<node>" for another node's edge). */
+export function edgeLiveDir(rendered: RenderedStack, service = "edge"): string {
+  const dir = rendered.file(service, edgePaths.liveDir);
+  if (!existsSync(dir)) throw new Error(`the stack rendered no ${service} service`);
+  return dir;
 }
 
 /**
@@ -30,26 +35,38 @@ export function localCaddyfile(text: string, live: string, ports: ReadonlyMap<nu
   let out = text.split(`${edgePaths.liveDir}/`).join(`${live}/`);
   out = out.replace(`http://:${edgePaths.metricsPort}`, `http://127.0.0.1:${metricsPort}`);
   for (const [from, to] of upstreams) out = out.split(`reverse_proxy ${from} `).join(`reverse_proxy ${to} `);
-  // Only site addresses (lines of https://name:port, ...) carry listen ports.
+  // Only site addresses (lines of https://name:port, ... or http://:port) carry listen ports.
   return out
     .split("\n")
-    .map((line) => (line.startsWith("https://") ? line.replace(/:(\d+)(?=,| \{)/g, (_match, p: string) => `:${ports.get(Number(p)) ?? p}`) : line))
+    .map((line) => {
+      if (line.startsWith("http://:") && line.endsWith(" {")) {
+        const port = Number(/^http:\/\/:(\d+)/.exec(line)![1]);
+        return port === metricsPort ? line : `http://127.0.0.1:${ports.get(port) ?? port} {`;
+      }
+      return line.startsWith("https://") ? line.replace(/:(\d+)(?=,| \{)/g, (_match, p: string) => `:${ports.get(Number(p)) ?? p}`) : line;
+    })
     .join("\n");
+}
+
+/** The ports a Caddyfile's sites listen on (TLS names with ports, or plain http://:port), not the metrics port. */
+export function listenPorts(caddyfile: string): number[] {
+  const tls = [...caddyfile.matchAll(/https:\/\/[^\s,{]+:(\d+)/g)].map((m) => Number(m[1]));
+  const plain = [...caddyfile.matchAll(/^http:\/\/:(\d+) \{$/gm)].map((m) => Number(m[1])).filter((p) => p !== edgePaths.metricsPort);
+  return [...new Set([...tls, ...plain])];
 }
 
 /** Runs Debian's caddy from the edge files a stack rendered, in front of a local registry. */
 export async function startEdge(rendered: RenderedStack, work: string, registryPort: number): Promise<RunningEdge> {
-  const resource = edgeResource(rendered);
-  const staging = path.join(rendered.dir, resource, "staging");
+  const staging = edgeLiveDir(rendered);
   const live = path.join(work, "edge-live");
   mkdirSync(live, { recursive: true });
   for (const f of readdirSync(staging)) if (f !== "Caddyfile") copyFileSync(path.join(staging, f), path.join(live, f));
   const original = readFileSync(path.join(staging, "Caddyfile"), "utf8");
-  const listen = [...new Set([...original.matchAll(/https:\/\/[^\s,{]+:(\d+)/g)].map((m) => Number(m[1])))];
+  const listen = listenPorts(original);
   const ports = new Map<number, number>();
   for (const p of listen) ports.set(p, await freePort());
   const metricsPort = await freePort();
-  const upstreams = new Map([[`${serviceNames.registry}:${registryPaths.port}`, `127.0.0.1:${registryPort}`]]);
+  const upstreams = new Map([[internalAddresses.registry, `127.0.0.1:${registryPort}`]]);
   const rewrite = (text: string) => localCaddyfile(text, live, ports, metricsPort, upstreams);
   const caddyfile = path.join(live, "Caddyfile");
   writeFileSync(caddyfile, rewrite(original));
@@ -62,7 +79,8 @@ export async function startEdge(rendered: RenderedStack, work: string, registryP
   await waitForHttp(`http://127.0.0.1:${metricsPort}/metrics`).catch((err) => {
     throw new Error(`${err}\n${proc.output()}`);
   });
-  const caFile = path.join(live, readdirSync(live).includes("root.crt") ? "root.crt" : "server.crt");
+  const files = readdirSync(live);
+  const caFile = files.includes("root.crt") ? path.join(live, "root.crt") : files.includes("server.crt") ? path.join(live, "server.crt") : undefined;
   return {
     ports,
     caFile,
@@ -79,6 +97,15 @@ export async function startEdge(rendered: RenderedStack, work: string, registryP
       }
       throw new Error(`caddy did not reload:\n${proc.output().slice(before)}`);
     },
+    async replaceFile(name: string, content: string) {
+      // As the Docker target's installer does: rename the file in, then renew the watched Caddyfile.
+      const target = path.join(live, name);
+      writeFileSync(`${target}.new`, content);
+      renameSync(`${target}.new`, target);
+      const now = new Date();
+      utimesSync(caddyfile, now, now);
+    },
+    running: () => proc.child.exitCode === null,
     stop: proc.stop,
     output: proc.output,
   };

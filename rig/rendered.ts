@@ -6,13 +6,13 @@ import { evaluateConfig } from "../offline/run";
 import { readStackConfig, StackConfig } from "../offline/stackConfig";
 
 export interface RenderedStack {
-  /** Directory written by the offline render (<resource>/<path in container>). */
+  /** Directory written by the offline render (<service>/<path in the service>). */
   readonly dir: string;
   readonly evaluation: Evaluation;
   /** The offline engine's passwords, by user. */
   readonly users: Record<string, string>;
-  /** A carried file's path on disk. */
-  file(resource: string, containerPath: string): string;
+  /** A service's file's path on disk. */
+  file(service: string, servicePath: string): string;
 }
 
 /** A shipped stack's config with some top-level keys replaced (values as plain data). */
@@ -33,5 +33,5 @@ export async function renderConfig(config: StackConfig, dir: string): Promise<Re
   mkdirSync(dir, { recursive: true });
   writeRendered(evaluation, dir);
   const users = JSON.parse(readFileSync(path.join(dir, "credentials.json"), "utf8")).users as Record<string, string>;
-  return { dir, evaluation, users, file: (resource, containerPath) => path.join(dir, resource, containerPath) };
+  return { dir, evaluation, users, file: (service, servicePath) => path.join(dir, service, servicePath) };
 }

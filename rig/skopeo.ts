@@ -2,25 +2,32 @@ import { mkdirSync, copyFileSync } from "fs";
 import * as path from "path";
 import { runTool } from "./process";
 
-/** skopeo against a TLS endpoint whose CA is `caFile` (its cert dir must hold only ca.crt). */
+/** skopeo against an edge: TLS trusting `caFile` (its cert dir must hold only ca.crt), or plain HTTP without one. */
 export class Skopeo {
-  private readonly certDir: string;
+  private readonly certDir?: string;
 
-  constructor(work: string, caFile: string) {
+  constructor(work: string, caFile: string | undefined) {
+    if (caFile === undefined) return;
     this.certDir = path.join(work, "skopeo-certs");
     mkdirSync(this.certDir, { recursive: true });
     copyFileSync(caFile, path.join(this.certDir, "ca.crt"));
   }
 
+  /** The TLS flag of one side ("src", "dest", or "" for inspect). */
+  private tls(side: "src" | "dest" | ""): string[] {
+    const flag = side ? `--${side}-` : "--";
+    return this.certDir ? [`${flag}cert-dir`, this.certDir] : [`${flag}tls-verify=false`];
+  }
+
   push(layout: string, tag: string, ref: string, creds?: string): { status: number; stderr: string } {
-    return runTool("skopeo", ["copy", "--quiet", "--dest-cert-dir", this.certDir, ...(creds ? ["--dest-creds", creds] : []), `oci:${layout}:${tag}`, ref]);
+    return runTool("skopeo", ["copy", "--quiet", ...this.tls("dest"), ...(creds ? ["--dest-creds", creds] : []), `oci:${layout}:${tag}`, ref]);
   }
 
   pull(ref: string, layout: string, creds?: string): { status: number; stderr: string } {
-    return runTool("skopeo", ["copy", "--quiet", "--src-cert-dir", this.certDir, ...(creds ? ["--src-creds", creds] : []), ref, `oci:${layout}:v1`]);
+    return runTool("skopeo", ["copy", "--quiet", ...this.tls("src"), ...(creds ? ["--src-creds", creds] : []), ref, `oci:${layout}:v1`]);
   }
 
   inspect(ref: string, creds?: string): { status: number; stdout: string; stderr: string } {
-    return runTool("skopeo", ["inspect", "--cert-dir", this.certDir, ...(creds ? ["--creds", creds] : []), ref]);
+    return runTool("skopeo", ["inspect", ...this.tls(""), ...(creds ? ["--creds", creds] : []), ref]);
   }
 }

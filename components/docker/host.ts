@@ -1,12 +1,16 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { ImageRole, images } from "../images";
-import { DockerHost, PlatformSpec } from "../spec/types";
+import { DockerHost, DockerTarget } from "../config/types";
 import { HostRuntime } from "./runtime";
 
 export interface DockerHostArgs {
+  /** The engine to deploy to. */
   readonly host: DockerHost;
-  readonly spec: PlatformSpec;
+  /** The stack, in names and labels. */
+  readonly stack: string;
+  /** Bind address and log rotation of the docker target. */
+  readonly target: Pick<DockerTarget, "bindAddress" | "logs">;
   /** The images this host runs. */
   readonly roles: readonly ImageRole[];
 }
@@ -23,7 +27,7 @@ export class DockerHostRuntime extends pulumi.ComponentResource {
 
   constructor(name: string, args: DockerHostArgs, opts?: pulumi.ComponentResourceOptions) {
     super("regstack:docker:Host", name, {}, opts);
-    const { host, spec } = args;
+    const { host, stack, target } = args;
     this.provider = new docker.Provider(
       `${name}-provider`,
       { host: host.url, sshOpts: host.sshOpts.length > 0 ? [...host.sshOpts] : undefined },
@@ -32,9 +36,9 @@ export class DockerHostRuntime extends pulumi.ComponentResource {
     this.network = new docker.Network(
       `${name}-network`,
       {
-        name: `regstack-${spec.stack}`,
+        name: `regstack-${stack}`,
         driver: "bridge",
-        labels: [{ label: "io.regstack.stack", value: spec.stack }],
+        labels: [{ label: "io.regstack.stack", value: stack }],
       },
       { parent: this, provider: this.provider },
     );
@@ -46,12 +50,12 @@ export class DockerHostRuntime extends pulumi.ComponentResource {
       );
     }
     this.runtime = {
-      stack: spec.stack,
+      stack: stack,
       host: host.name,
       provider: this.provider,
       network: this.network.name,
-      bindAddress: spec.bindAddress,
-      logs: spec.logs,
+      bindAddress: target.bindAddress,
+      logs: target.logs,
     };
     this.registerOutputs({ network: this.network.name });
   }

@@ -1,6 +1,12 @@
+/**
+ * One-shot helper containers of the Docker target: they run once to completion when created (the
+ * provider attaches and waits), and again whenever their inputs change, since any input change
+ * replaces a container. They prepare data directories and install files into volumes without
+ * touching the services that read them. (Scheduled operations are a different thing.)
+ */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { installFilesScript } from "../render/jobs";
+import { installFilesScript, dataOwnerScript } from "./oneShotScripts";
 import { HostRuntime } from "./runtime";
 
 export interface OneShotArgs {
@@ -11,11 +17,6 @@ export interface OneShotArgs {
   readonly uploads?: pulumi.Input<docker.types.input.ContainerUpload>[];
 }
 
-/**
- * A container that runs once to completion when created (the provider attaches and waits), and runs
- * again whenever its inputs change, since any input change replaces a container. Used to prepare
- * volumes and to write files into them without touching the services that read them.
- */
 export function oneShotContainer(name: string, runtime: HostRuntime, args: OneShotArgs, opts: pulumi.CustomResourceOptions): docker.Container {
   return new docker.Container(
     name,
@@ -31,37 +32,65 @@ export function oneShotContainer(name: string, runtime: HostRuntime, args: OneSh
       uploads: args.uploads,
       labels: [
         { label: "io.regstack.stack", value: runtime.stack },
-        { label: "io.regstack.role", value: "job" },
+        { label: "io.regstack.role", value: "one-shot" },
       ],
     },
     { deleteBeforeReplace: true, ...opts, provider: runtime.provider },
   );
 }
 
-export interface FileWriterArgs {
+/** A file an installer puts in place. */
+export interface InstalledFile {
+  /** Absolute path, inside the installer's mount path. */
+  readonly path: string;
+  readonly content: pulumi.Input<string>;
+  /** Secret content is uploaded as a secret; plain content stays readable in previews. */
+  readonly secret: boolean;
+  readonly mode: string;
+}
+
+export interface FileInstallerArgs {
   readonly image: pulumi.Input<string>;
-  /** The volume the files go into, and where the job mounts it. */
+  /** The volume the files go into, and where the installer mounts it. */
   readonly volume: pulumi.Input<string>;
   readonly mountPath: string;
-  /** Installed in this order (paths inside mountPath). */
-  readonly files: readonly { readonly path: string; readonly content: pulumi.Input<string>; readonly mode: string }[];
+  /** Installed in this order. */
+  readonly files: readonly InstalledFile[];
+  /** A file the service watches, touched after the install so that it reloads (when it exists). */
+  readonly touch?: string;
 }
 
 /**
- * A one-shot job that writes files into a volume: uploaded to /staging (secret), then installed by
- * renaming over the targets. Services read the volume; a content change replaces only this job.
+ * Writes files into a volume: uploaded to /staging, then each renamed over its target. Services read
+ * the volume; a content change replaces only this installer.
  */
-export function fileWriterJob(name: string, runtime: HostRuntime, args: FileWriterArgs, opts: pulumi.CustomResourceOptions): docker.Container {
+export function fileInstaller(name: string, runtime: HostRuntime, args: FileInstallerArgs, opts: pulumi.CustomResourceOptions): docker.Container {
   const staged = (p: string) => `/staging/${p.split("/").pop()}`;
   return oneShotContainer(
     name,
     runtime,
     {
       image: args.image,
-      script: installFilesScript(args.files.map((f) => ({ staged: staged(f.path), target: f.path, mode: f.mode }))),
+      script: installFilesScript(
+        args.files.map((f) => ({ staged: staged(f.path), target: f.path, mode: f.mode })),
+        args.touch,
+      ),
       volumes: [{ volumeName: args.volume, containerPath: args.mountPath }],
-      uploads: args.files.map((f) => ({ file: staged(f.path), content: pulumi.secret(f.content) })),
+      uploads: args.files.map((f) => ({ file: staged(f.path), content: f.secret ? pulumi.secret(f.content) : f.content })),
     },
     opts,
   );
+}
+
+export interface DataHandoverArgs {
+  readonly image: pulumi.Input<string>;
+  /** The data mount, as the service mounts it. */
+  readonly mount: docker.types.input.ContainerVolume;
+  /** uid:gid that gets the directory. */
+  readonly owner: string;
+}
+
+/** Hands a data directory to the unprivileged user a service runs as. */
+export function dataHandover(name: string, runtime: HostRuntime, args: DataHandoverArgs, opts: pulumi.CustomResourceOptions): docker.Container {
+  return oneShotContainer(name, runtime, { image: args.image, script: dataOwnerScript(args.mount.containerPath as string, args.owner), volumes: [args.mount] }, opts);
 }

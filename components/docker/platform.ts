@@ -1,191 +1,78 @@
+/**
+ * The Docker target's composition root: it has the platform layer describe the platform, then
+ * translates every service description on the host it is placed on, and returns the outputs.
+ */
 import * as pulumi from "@pulumi/pulumi";
-import { ClientTrust } from "../clients/trust";
-import { endpointsOf } from "../endpoints";
+import { DockerTarget, PlatformSpec } from "../config/types";
 import { ImageRole } from "../images";
-import { Authority } from "../pki/authority";
-import { renderContainerdHosts, renderDaemonJson, renderK3sRegistries } from "../render/clients";
-import { clientPaths } from "../render/paths";
-import { PlatformSpec, Secret } from "../spec/types";
-import { Credentials } from "./credentials";
-import { declareEdges } from "./edges";
+import { ServiceDescription } from "../platform/description";
+import { PlatformOutputs, platformOutputs } from "../platform/outputs";
+import { declareClientTrust, describePlatform, PlatformDescription } from "../platform/platform";
 import { DockerHostRuntime } from "./host";
-import { Mirror } from "./mirror";
-import { RedisCache } from "./redisCache";
-import { Registry } from "./registry";
-import { RegistryUi } from "./registryUi";
+import { DockerService } from "./service";
 
 export interface DockerPlatformArgs {
+  /** The validated spec; its target is docker. */
   readonly spec: PlatformSpec;
+  /** Told the description once it is made (the offline engine renders files from it). */
+  readonly onDescribed?: (description: PlatformDescription) => void;
 }
 
-/** What the platform gives its users, exported as stack outputs. */
-export interface PlatformOutputs {
-  readonly registryUrl: string;
-  readonly uiUrl?: string;
-  readonly mirrors: Record<string, { url: string; upstream: string }>;
-  readonly loginCommands: Record<string, string>;
-  /** user → password, secret. */
-  readonly credentials: pulumi.Output<Record<string, string>>;
-  /** The CA certificate clients trust (internal and provided modes). */
-  readonly caCertPem?: pulumi.Output<string>;
-  /** What the last apply did on each client node ("changed" or "unchanged"). */
-  readonly clientStatus?: Record<string, pulumi.Output<string>>;
-  readonly clientSnippets: {
-    readonly daemonJson: string;
-    /** Secret when it carries a pull user's login. */
-    readonly k3sRegistriesYaml: pulumi.Output<string>;
-    readonly containerdHosts: Record<string, string>;
-  };
-}
-
-/** The whole platform on one or more Docker hosts: the first host runs the registry, UI and Redis. */
+/** The whole platform on one or more Docker hosts. */
 export class DockerPlatform extends pulumi.ComponentResource {
   public readonly outputs: PlatformOutputs;
+  public readonly services: ReadonlyMap<string, DockerService>;
 
   constructor(name: string, args: DockerPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("regstack:docker:Platform", name, {}, opts);
     const { spec } = args;
-    const primary = spec.hosts[0];
-    const registryImage: ImageRole = spec.registry.version === "3" ? "registry3" : "registry28";
-    const edge = spec.edge.enabled;
-    const publish = !edge;
+    const target = spec.target;
+    const description = describePlatform(name, spec, this);
+    args.onDescribed?.(description);
 
     const hosts = new Map<string, DockerHostRuntime>();
-    for (const host of spec.hosts) {
-      const isPrimary = host === primary;
-      const hasMirrors = spec.mirrors.some((m) => m.host === host.name);
-      if (!isPrimary && !hasMirrors) continue;
-      const roles: ImageRole[] = [registryImage, "tools"];
-      if (isPrimary && spec.ui.enabled) roles.push("ui");
-      if (isPrimary && spec.redis.enabled) roles.push("redis");
-      if (edge) roles.push("edge");
-      hosts.set(host.name, new DockerHostRuntime(`${name}-${host.name}`, { host, spec, roles }, { parent: this }));
-    }
-    const main = hosts.get(primary.name)!;
-    const data = { protect: spec.data.protect, retain: !spec.data.deleteOnDestroy };
-    const endpoints = endpointsOf(spec);
-
-    const credentials = new Credentials(
-      `${name}-users`,
-      { users: spec.users, bcryptCost: spec.access.bcryptCost, runtime: main.runtime, toolsImage: main.image("tools"), writeHtpasswd: !edge },
-      { parent: this },
-    );
-
-    const redis = spec.redis.enabled
-      ? new RedisCache(
-          `${name}-redis`,
-          { runtime: main.runtime, image: main.image("redis"), maxMemoryMb: spec.redis.maxMemoryMb, limits: spec.resources.redis },
-          { parent: this },
-        )
-      : undefined;
-
-    const registry = new Registry(
-      `${name}-registry`,
-      {
-        host: primary,
-        runtime: main.runtime,
-        version: spec.registry.version,
-        image: main.image(registryImage),
-        toolsImage: main.image("tools"),
-        logLevel: spec.registry.logLevel,
-        deleteEnabled: spec.registry.deleteEnabled,
-        limits: spec.resources.registry,
-        publishedPort: publish ? spec.ports.registry : undefined,
-        corsOrigins: endpoints.ui ? [endpoints.ui.url] : [],
-        notifications: spec.notifications,
-        htpasswd: credentials.htpasswd && { volume: credentials.htpasswd.volume.name, writer: credentials.htpasswd.writer },
-        redis: redis ? { address: redis.address, password: redis.password, container: redis.container } : undefined,
-        data,
-      },
-      { parent: this },
-    );
-    const backends = new Map<string, pulumi.Resource[]>([[primary.name, [registry.container]]]);
-
-    for (const mirror of spec.mirrors) {
-      const host = hosts.get(mirror.host)!;
-      const cache = new Mirror(
-        `${name}-mirror-${mirror.name}`,
-        {
-          mirror,
-          host: spec.hosts.find((h) => h.name === mirror.host)!,
-          runtime: host.runtime,
-          version: spec.registry.version,
-          image: host.image(registryImage),
-          toolsImage: host.image("tools"),
-          logLevel: spec.registry.logLevel,
-          limits: spec.resources.mirror,
-          // A cache is kept on destroy like any data, but never protected: removing a mirror from the
-          // config must not be blocked.
-          data: { protect: false, retain: data.retain },
-          publish,
-        },
-        { parent: this },
-      );
-      backends.set(mirror.host, [...(backends.get(mirror.host) ?? []), cache.container]);
+    for (const node of description.placement.nodes) {
+      const placed = description.services.filter((s) => s.placement === node);
+      const roles = [...new Set<ImageRole>([...placed.map((s) => s.image), "tools"])];
+      const host = target.hosts.find((h) => h.name === node)!;
+      hosts.set(node, new DockerHostRuntime(`${name}-${node}`, { host, stack: spec.stack, target, roles }, { parent: this }));
     }
 
-    if (spec.ui.enabled) {
-      const ui = new RegistryUi(
-        `${name}-ui`,
-        {
-          runtime: main.runtime,
-          image: main.image("ui"),
-          title: spec.ui.title,
-          deleteEnabled: spec.registry.deleteEnabled,
-          publishedPort: publish ? spec.ports.ui : undefined,
-          limits: spec.resources.ui,
-          registry: registry.container,
-        },
-        { parent: this },
-      );
-      backends.get(primary.name)!.push(ui.container);
-    }
+    const services = new Map<string, DockerService>();
+    for (const d of description.services) services.set(d.id, this.translate(name, d, target, hosts, services));
+    this.services = services;
 
-    let caCertPem: pulumi.Output<string> | undefined;
-    let clientStatus: Record<string, pulumi.Output<string>> | undefined;
-    if (edge) {
-      const authority = new Authority(`${name}-pki`, { stack: spec.stack, tls: spec.tls }, { parent: this });
-      caCertPem = authority.caCertPem;
-      const edges = declareEdges(name, { spec, endpoints, hosts, authority, users: credentials.hashed, data, backends }, this);
-      if (spec.clients.length > 0) {
-        // A public ACME CA is trusted already: clients then only need their mirror settings.
-        const ca = caCertPem ?? pulumi.output("");
-        clientStatus = {};
-        for (const client of spec.clients) {
-          const trust = new ClientTrust(
-            `${name}-client-${client.name}`,
-            { client, stack: spec.stack, caCertPem: ca, view: endpoints.clientView, loginPassword: client.login ? credentials.passwords[client.login] : undefined },
-            { parent: this, dependsOn: edges.map((e) => e.container) },
-          );
-          clientStatus[client.name] = trust.status;
-        }
-      }
-    }
-
-    const pullUser = spec.users.find((u) => u.role === "pull");
-    const credentialMap = pulumi.secret(pulumi.all(credentials.passwords as Record<string, Secret>).apply((p) => ({ ...p })));
-    this.outputs = {
-      registryUrl: endpoints.registry.url,
-      uiUrl: endpoints.ui?.url,
-      mirrors: Object.fromEntries(Object.entries(endpoints.mirrors).map(([k, v]) => [k, { url: v.url, upstream: v.upstream }])),
-      loginCommands: Object.fromEntries(
-        spec.users.map((u) => [u.name, `docker login ${endpoints.registry.address} --username ${u.name} --password-stdin`]),
-      ),
-      credentials: credentialMap,
-      caCertPem,
-      clientStatus,
-      clientSnippets: {
-        daemonJson: renderDaemonJson(endpoints.clientView),
-        k3sRegistriesYaml: pullUser
-          ? pulumi.secret(
-              credentials.passwords[pullUser.name].apply((password) =>
-                renderK3sRegistries(endpoints.clientView, { username: pullUser.name, password }, edge && caCertPem ? clientPaths.k3sCa : undefined),
-              ),
-            )
-          : pulumi.output(renderK3sRegistries(endpoints.clientView, undefined, edge && caCertPem ? clientPaths.k3sCa : undefined)),
-        containerdHosts: renderContainerdHosts(endpoints.clientView, edge && caCertPem ? clientPaths.containerdCa : undefined),
-      },
-    };
+    const edges = description.services.filter((d) => d.ports.some((p) => p.published)).map((d) => services.get(d.id)!.container);
+    const clientStatus = declareClientTrust(name, description, this, edges);
+    this.outputs = platformOutputs(description, clientStatus);
     this.registerOutputs({ registryUrl: this.outputs.registryUrl });
+  }
+
+  private translate(
+    name: string,
+    d: ServiceDescription,
+    target: DockerTarget,
+    hosts: ReadonlyMap<string, DockerHostRuntime>,
+    declared: ReadonlyMap<string, DockerService>,
+  ): DockerService {
+    const host = hosts.get(d.placement)!;
+    // Dependencies on another host are not ordered (each host's edge fronts only its own services).
+    const dependsOn = d.dependsOn.flatMap((id) => {
+      const dep = declared.get(id);
+      return dep && dep.placement === d.placement ? [dep.container] : [];
+    });
+    return new DockerService(
+      `${name}-${d.id}`,
+      {
+        description: d,
+        host: target.hosts.find((h) => h.name === d.placement)!,
+        runtime: host.runtime,
+        image: host.image(d.image),
+        toolsImage: host.image("tools"),
+        limits: target.resources[d.resources],
+        dependsOn,
+      },
+      { parent: this },
+    );
   }
 }

@@ -1,6 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { Limits, PlatformSpec } from "../spec/types";
+import { Limits } from "../config/types";
+import { Probe } from "../platform/description";
 
 /** What every long-running service container on a host shares: provider, network, logging. */
 export interface HostRuntime {
@@ -12,7 +13,7 @@ export interface HostRuntime {
   readonly network: pulumi.Input<string>;
   /** Address published ports bind to. */
   readonly bindAddress: string;
-  readonly logs: PlatformSpec["logs"];
+  readonly logs: { readonly maxSize: string; readonly maxFiles: number };
 }
 
 /** A long-running service container's role-specific inputs. */
@@ -21,7 +22,7 @@ export interface ServiceContainerArgs {
   readonly image: pulumi.Input<string>;
   readonly aliases: readonly string[];
   readonly limits: Limits;
-  readonly envs?: pulumi.Input<pulumi.Input<string>[]>;
+  readonly envs?: pulumi.Input<string>[];
   readonly command?: readonly string[];
   readonly user?: string;
   readonly readOnly?: boolean;
@@ -83,10 +84,13 @@ export function serviceContainer(
   );
 }
 
-/** A healthcheck that fetches a local URL with busybox wget (present in the alpine-based images). */
-export function httpHealthcheck(url: string): docker.types.input.ContainerHealthcheck {
+/**
+ * A description's probe as a Docker healthcheck: an HTTP probe fetches a local URL with busybox wget
+ * (present in the alpine-based images), an exec probe runs in a shell.
+ */
+export function healthcheckOf(probe: Probe): docker.types.input.ContainerHealthcheck {
   return {
-    tests: ["CMD", "wget", "-q", "-O", "/dev/null", url],
+    tests: probe.kind === "http" ? ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${probe.port}${probe.path}`] : ["CMD-SHELL", probe.command],
     interval: "15s",
     timeout: "5s",
     retries: 3,

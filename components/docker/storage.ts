@@ -1,15 +1,8 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { DockerHost } from "../spec/types";
+import { DockerHost } from "../config/types";
+import { KeepPolicy } from "../platform/description";
 import { HostRuntime } from "./runtime";
-
-/** How a piece of data survives routine operations. */
-export interface DataPolicy {
-  /** `protect`: pulumi refuses to delete it until the flag is lifted. */
-  readonly protect: boolean;
-  /** `retainOnDelete`: destroy or removal from config leaves the data on the host. */
-  readonly retain: boolean;
-}
 
 /** A mount of persistent data: a host directory under the host's dataPath, or a named volume. */
 export interface PersistentMount {
@@ -29,7 +22,7 @@ export function persistentMount(
   host: DockerHost,
   runtime: HostRuntime,
   dir: string,
-  policy: DataPolicy,
+  policy: KeepPolicy,
   parent: pulumi.Resource,
 ): PersistentMount {
   if (host.dataPath) return { source: { hostPath: `${host.dataPath.replace(/\/+$/, "")}/${dir}` } };

@@ -1,47 +1,50 @@
-import { UserRole } from "../spec/types";
 import { edgePaths } from "./paths";
 import { header } from "./yaml";
 
-/** A user as the edge checks it: bcrypt hash and role. */
-export interface EdgeUser {
-  readonly name: string;
-  readonly hash: string;
-  readonly role: UserRole;
-}
-
 /**
  * Who may do what on a site:
- * - registry: writes need a push user; reads need any user unless anonymous pull is on;
+ * - registry: writes need a push user (a pull user gets 403 DENIED); reads need any user unless
+ *   anonymous pull is on;
  * - ui: like the registry, never anonymous;
- * - mirror: a pull-through cache, read-only; reads are open unless it holds upstream credentials.
+ * - mirror: a pull-through cache, read-only (writes get 405 UNSUPPORTED); reads are open unless it
+ *   holds upstream credentials.
  */
 export type SiteAccess = "registry" | "ui" | "mirror-open" | "mirror-private";
 
 export interface EdgeSite {
   /** Comment naming the service. */
   readonly service: string;
-  /** Names and IPs the site answers to. */
+  /** Names and IPs the site answers to (TLS); ignored on a plain-HTTP edge, which answers any name. */
   readonly names: readonly string[];
   /** The port Caddy listens on (published as the same port). */
   readonly port: number;
-  /** host:port on the platform network. */
+  /** host:port of the service behind it. */
   readonly upstream: string;
   readonly access: SiteAccess;
 }
 
 export type EdgeTls =
+  | { readonly mode: "off" }
   | { readonly mode: "internal"; readonly caName: string; readonly leafLifetimeHours: number }
   | { readonly mode: "provided" }
   | { readonly mode: "acme"; readonly email: string };
 
 export interface CaddyfileInput {
   readonly tls: EdgeTls;
-  readonly users: readonly EdgeUser[];
+  /** Users whose role is pull: refused writes with the registry's 403 DENIED. Names only; the hashes live in the users file. */
+  readonly pullUsers: readonly string[];
   readonly anonymousPull: boolean;
   readonly sites: readonly EdgeSite[];
 }
 
+/** A user as the edge checks it: a name and a bcrypt hash (the users file, a secret). */
+export interface EdgeUser {
+  readonly name: string;
+  readonly hash: string;
+}
+
 const TAB = "\t";
+const REALM = "regstack";
 
 function block(head: string, lines: readonly string[], depth = 0): string[] {
   const pad = TAB.repeat(depth);
@@ -53,67 +56,108 @@ function siteAddress(name: string, port: number): string {
   return port === 443 ? `https://${host}` : `https://${host}:${port}`;
 }
 
-function accounts(users: readonly EdgeUser[]): string[] {
-  return [...users].sort((a, b) => a.name.localeCompare(b.name)).map((u) => `${u.name} ${u.hash}`);
-}
-
 function tlsLines(tls: EdgeTls): string[] {
   switch (tls.mode) {
     case "internal":
-      return block("tls", block("issuer internal", [`ca ${tls.caName}`, `lifetime ${tls.leafLifetimeHours}h`]));
+      return block("tls", block("issuer internal", ["ca regstack", `lifetime ${tls.leafLifetimeHours}h`]));
     case "provided":
       return [`tls ${edgePaths.serverCert} ${edgePaths.serverKey}`];
     case "acme":
+    case "off":
       return [];
   }
 }
 
-/** The auth lines of a site: who may read and who may write (see SiteAccess). */
-function accessLines(site: EdgeSite, users: readonly EdgeUser[], anonymousPull: boolean): string[] {
-  const everyone = accounts(users);
-  const pushers = accounts(users.filter((u) => u.role === "push"));
-  const write = "@write not method GET HEAD OPTIONS";
+/** A refusal in the registry's own JSON error format, so clients say why (not "authentication required"). */
+function jsonRefusal(matcher: string, status: number, code: string, message: string): string[] {
+  return [
+    `header ${matcher} Content-Type "application/json; charset=utf-8"`,
+    `header ${matcher} Docker-Distribution-Api-Version registry/2.0`,
+    `respond ${matcher} \`${JSON.stringify({ errors: [{ code, message, detail: null }] })}\` ${status}`,
+  ];
+}
+
+/** basic auth against the users file; Caddy caches a verified hash, so a correct login costs once. */
+function basicauth(matcher: string): string[] {
+  return block(`basicauth${matcher ? ` ${matcher}` : ""} bcrypt ${REALM}`, [`import ${edgePaths.usersFile}`]);
+}
+
+const WRITE = "@write not method GET HEAD OPTIONS";
+
+/** Matchers and handlers of a site, in the order they run (see SiteAccess). */
+function accessLines(site: EdgeSite, input: CaddyfileInput): { matchers: string[]; handlers: string[] } {
+  const denied = input.pullUsers.length > 0 ? block("@denied", ["not method GET HEAD OPTIONS", `vars {http.auth.user.id} ${input.pullUsers.join(" ")}`]) : [];
+  const deny = input.pullUsers.length > 0 ? jsonRefusal("@denied", 403, "DENIED", "requested access to the resource is denied") : [];
+  const readOnly = jsonRefusal("@write", 405, "UNSUPPORTED", "this is a pull-through cache; push to the registry instead");
   switch (site.access) {
     case "registry":
-      if (anonymousPull) {
-        // Reads are open; the /v2/ ping still challenges, so clients log in (and learn the realm)
-        // before they push, and a wrong password fails at `docker login`.
-        return [write, "@ping path /v2/", ...block("basicauth @ping", everyone), ...block("basicauth @write", pushers)];
+      if (input.anonymousPull) {
+        // Reads are open; the /v2/ ping still challenges, so clients log in before they push and a
+        // wrong password fails at `docker login`.
+        return { matchers: [WRITE, "@ping path /v2/", ...denied], handlers: [...basicauth("@ping"), ...basicauth("@write"), ...deny] };
       }
-      return [write, ...block("basicauth", everyone), ...block("basicauth @write", pushers)];
+      return { matchers: [WRITE, ...denied], handlers: [...basicauth(""), ...deny] };
     case "ui":
-      return [write, ...block("basicauth", everyone), ...block("basicauth @write", pushers)];
+      return { matchers: [WRITE, ...denied], handlers: [...basicauth(""), ...deny] };
     case "mirror-private":
-      return [write, `respond @write "pull-through cache: push to the registry instead" 405`, ...block("basicauth", everyone)];
+      return { matchers: [WRITE], handlers: [...readOnly, ...basicauth("")] };
     case "mirror-open":
-      return [write, `respond @write "pull-through cache: push to the registry instead" 405`];
+      return { matchers: [WRITE], handlers: [...readOnly] };
   }
 }
 
+/** The edge's own 401 in the registry's format, with the header clients look for. */
+const UNAUTHORIZED = block("handle_errors", [
+  "@unauthorized expression {err.status_code} == 401",
+  ...jsonRefusal("@unauthorized", 401, "UNAUTHORIZED", "authentication required"),
+]);
+
 function siteLines(site: EdgeSite, input: CaddyfileInput): string[] {
-  const head = site.names.map((n) => siteAddress(n, site.port)).join(", ");
+  const head = input.tls.mode === "off" ? `http://:${site.port}` : site.names.map((n) => siteAddress(n, site.port)).join(", ");
   const proxy = block(`reverse_proxy ${site.upstream}`, [
     // Stream layers both ways: no buffering, no response timeout for multi-GB blobs.
     "flush_interval -1",
     "header_up X-Real-IP {remote_host}",
     ...block("transport http", ["dial_timeout 10s", "keepalive 2m"]),
   ]);
-  return [`# ${site.service}`, ...block(head, [...tlsLines(input.tls), "log", ...accessLines(site, input.users, input.anonymousPull), ...proxy]), ""];
+  const access = accessLines(site, input);
+  // `route` runs its handlers in the order written: authenticate, refuse, then proxy.
+  const body = [...tlsLines(input.tls), "log", ...access.matchers, ...block("route", [...access.handlers, ...proxy]), ...UNAUTHORIZED];
+  return [`# ${site.service}`, ...block(head, body), ""];
 }
 
-/** The edge's Caddyfile: TLS, per-role basic auth (hash-cached) and streaming proxies. */
+/** The users file the Caddyfile imports: one `name hash` line per user, sorted. Secret. */
+export function renderEdgeUsers(users: readonly EdgeUser[]): string {
+  return [...users]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((u) => `${u.name} ${u.hash}\n`)
+    .join("");
+}
+
+/**
+ * The edge's Caddyfile: TLS (or plain HTTP on a loopback stack), per-role basic auth against the
+ * imported users file, refusals in the registry's JSON format, and streaming proxies. It holds no
+ * secret: the hashes and keys are separate files.
+ */
 export function renderCaddyfile(input: CaddyfileInput): string {
-  // Never touch the host's trust store (Caddy's default for its local CA).
+  // Never touch the host's trust store (Caddy's default for its local CA); no admin endpoint.
   const global: string[] = ["admin off", "skip_install_trust"];
   if (input.tls.mode === "acme") global.push(`email ${input.tls.email}`);
+  else if (input.tls.mode === "off") global.push("auto_https off");
   else global.push("auto_https disable_redirects");
-  // HTTP/1.1 over TCP: the published ports are TCP, and in npm run bench HTTP/2 flow control cut
-  // large-blob pulls through the edge further below direct than HTTP/1.1 did.
+  // HTTP/1.1 over TCP: in npm run bench HTTP/2 flow control cut large-blob pulls through the edge
+  // further below direct than HTTP/1.1 did.
   global.push(...block("servers", ["metrics", "protocols h1"]));
   if (input.tls.mode === "internal") {
-    global.push(
-      ...block("pki", block(`ca ${input.tls.caName}`, [`name "regstack ${input.tls.caName}"`, ...block("root", [`cert ${edgePaths.rootCert}`, `key ${edgePaths.rootKey}`])])),
-    );
+    // Caddy signs leaves with the intermediate regstack issued; the root key never leaves Pulumi
+    // state. Caddy 2.6-2.8 demand a root key file although an intermediate is given and the root key
+    // is then never read (caddy issue 7422): the intermediate's key stands in.
+    const ca = block("ca regstack", [
+      `name "${input.tls.caName}"`,
+      ...block("root", [`cert ${edgePaths.rootCert}`, `key ${edgePaths.intermediateKey}`]),
+      ...block("intermediate", [`cert ${edgePaths.intermediateCert}`, `key ${edgePaths.intermediateKey}`]),
+    ]);
+    global.push(...block("pki", ca));
   }
   return [
     header().trimEnd(),

@@ -1,4 +1,4 @@
-import { RegistryMajor } from "../spec/types";
+import { RegistryMajor } from "../config/types";
 
 /** Paths and ports inside the containers, shared by renderers and components so they cannot drift. */
 export const registryPaths = {
@@ -6,14 +6,14 @@ export const registryPaths = {
     return version === "3" ? "/etc/distribution/config.yml" : "/etc/docker/registry/config.yml";
   },
   dataDir: "/var/lib/registry",
-  authDir: "/auth",
-  htpasswdFile: "/auth/htpasswd",
   port: 5000,
   debugPort: 5001,
 } as const;
 
 export const redisPaths = {
   configFile: "/usr/local/etc/redis/redis.conf",
+  /** The secret part of Redis's config (requirepass), included by redis.conf. */
+  authFile: "/usr/local/etc/redis/auth.conf",
   port: 6379,
 } as const;
 
@@ -21,20 +21,15 @@ export const uiPaths = {
   port: 80,
 } as const;
 
-/** Internal DNS names on the platform network. */
-export const serviceNames = {
-  registry: "registry",
-  redis: "redis",
-  ui: "ui",
-  mirror: (name: string) => `mirror-${name}`,
-} as const;
-
 /** The Caddy edge: its live config directory (written by a job, watched by Caddy) and its state. */
 export const edgePaths = {
   liveDir: "/etc/caddy/live",
   caddyfile: "/etc/caddy/live/Caddyfile",
+  /** The users' bcrypt hashes, imported by the Caddyfile (secret). */
+  usersFile: "/etc/caddy/live/users",
   rootCert: "/etc/caddy/live/root.crt",
-  rootKey: "/etc/caddy/live/root.key",
+  intermediateCert: "/etc/caddy/live/intermediate.crt",
+  intermediateKey: "/etc/caddy/live/intermediate.key",
   serverCert: "/etc/caddy/live/server.crt",
   serverKey: "/etc/caddy/live/server.key",
   dataDir: "/data",

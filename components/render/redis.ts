@@ -3,17 +3,16 @@ import { header } from "./yaml";
 
 export interface RedisConfigInput {
   readonly maxMemoryMb: number;
-  readonly password: string;
 }
 
-/** redis.conf for a pure cache: bounded memory, LRU eviction, no persistence. */
+/** redis.conf for a pure cache: bounded memory, LRU eviction, no persistence. Its password is in the included auth file. */
 export function renderRedisConfig(input: RedisConfigInput): string {
   return [
     header().trimEnd(),
     "bind 0.0.0.0",
     `port ${redisPaths.port}`,
     "protected-mode yes",
-    `requirepass ${input.password}`,
+    `include ${redisPaths.authFile}`,
     `maxmemory ${input.maxMemoryMb}mb`,
     "maxmemory-policy allkeys-lru",
     'save ""',
@@ -23,4 +22,9 @@ export function renderRedisConfig(input: RedisConfigInput): string {
     'logfile ""',
     "",
   ].join("\n");
+}
+
+/** The secret part of Redis's config: its password (a separate, secret file). */
+export function renderRedisAuth(password: string): string {
+  return `requirepass ${password}\n`;
 }

@@ -1,4 +1,4 @@
-import { LogLevel, NotificationEndpoint, RegistryMajor } from "../spec/types";
+import { LogLevel, NotificationEndpoint, RegistryMajor } from "../config/types";
 import { registryPaths } from "./paths";
 import { toYaml } from "./yaml";
 
@@ -8,23 +8,29 @@ export interface RegistryConfigInput {
   /** Instance name, logged with every line ("registry", "mirror-dockerhub"). */
   readonly instance: string;
   readonly logLevel: LogLevel;
-  /** `http.secret`: signs upload state; must be the same across restarts. */
-  readonly httpSecret: string;
   readonly deleteEnabled: boolean;
-  /** htpasswd authentication; undefined leaves the instance open (pull-through caches). */
-  readonly htpasswd?: { readonly realm: string; readonly path: string };
-  /** Location headers relative to the request (behind a proxy that answers to several names). */
-  readonly relativeUrls?: boolean;
   /** Origins allowed by CORS (the UI's URL). */
   readonly corsOrigins: readonly string[];
-  /** Redis blob-descriptor cache; undefined uses the in-memory cache. */
-  readonly redis?: { readonly address: string; readonly password: string };
-  /** Pull-through cache of one upstream. */
-  readonly proxy?: { readonly remoteUrl: string; readonly username?: string; readonly password?: string; readonly ttl?: string };
+  /** Redis blob-descriptor cache (its password comes from REGISTRY_REDIS_PASSWORD); undefined uses the in-memory cache. */
+  readonly redis?: { readonly address: string };
+  /** Pull-through cache of one upstream (a password comes from REGISTRY_PROXY_PASSWORD). */
+  readonly proxy?: { readonly remoteUrl: string; readonly username?: string; readonly ttl?: string };
   readonly notifications: readonly NotificationEndpoint[];
 }
 
-/** distribution's config.yml for the chosen major version (3.x and 2.8 differ in redis and proxy keys). */
+/** The secret settings distribution reads from its environment, so config.yml holds no secret. */
+export const registrySecretEnv = {
+  /** `http.secret`: signs upload state; the same across restarts and replicas. */
+  httpSecret: "REGISTRY_HTTP_SECRET",
+  redisPassword: "REGISTRY_REDIS_PASSWORD",
+  proxyPassword: "REGISTRY_PROXY_PASSWORD",
+} as const;
+
+/**
+ * distribution's config.yml for the chosen major version (3.x and 2.8 differ in redis and proxy keys).
+ * No secret is in it: see registrySecretEnv. Behind the edge it checks no passwords and answers with
+ * relative Location headers, right for every name the edge answers to.
+ */
 export function renderRegistryConfig(input: RegistryConfigInput): string {
   const config: Record<string, unknown> = {
     version: 0.1,
@@ -44,8 +50,7 @@ export function renderRegistryConfig(input: RegistryConfigInput): string {
     },
     http: {
       addr: `:${registryPaths.port}`,
-      secret: input.httpSecret,
-      relativeurls: input.relativeUrls ?? false,
+      relativeurls: true,
       headers: httpHeaders(input.corsOrigins),
       debug: {
         addr: `:${registryPaths.debugPort}`,
@@ -57,7 +62,6 @@ export function renderRegistryConfig(input: RegistryConfigInput): string {
       storagedriver: { enabled: true, interval: "10s", threshold: 3 },
     },
   };
-  if (input.htpasswd) config.auth = { htpasswd: { realm: input.htpasswd.realm, path: input.htpasswd.path } };
   if (input.redis) config.redis = redisSection(input.version, input.redis);
   if (input.proxy) config.proxy = proxySection(input.version, input.proxy);
   if (input.notifications.length > 0) config.notifications = notificationsSection(input.notifications);
@@ -77,14 +81,13 @@ function httpHeaders(origins: readonly string[]): Record<string, string[]> {
   };
 }
 
-function redisSection(version: RegistryMajor, redis: { address: string; password: string }): Record<string, unknown> {
+function redisSection(version: RegistryMajor, redis: { address: string }): Record<string, unknown> {
   if (version === "3") {
     // go-redis options; a 2.8-style `addr` would be silently ignored by 3.x.
-    return { addrs: [redis.address], password: redis.password, db: 0, dialtimeout: "100ms", readtimeout: "100ms", writetimeout: "100ms", poolsize: 16 };
+    return { addrs: [redis.address], db: 0, dialtimeout: "100ms", readtimeout: "100ms", writetimeout: "100ms", poolsize: 16 };
   }
   return {
     addr: redis.address,
-    password: redis.password,
     db: 0,
     dialtimeout: "100ms",
     readtimeout: "100ms",
@@ -96,7 +99,6 @@ function redisSection(version: RegistryMajor, redis: { address: string; password
 function proxySection(version: RegistryMajor, proxy: NonNullable<RegistryConfigInput["proxy"]>): Record<string, unknown> {
   const section: Record<string, unknown> = { remoteurl: proxy.remoteUrl };
   if (proxy.username !== undefined) section.username = proxy.username;
-  if (proxy.password !== undefined) section.password = proxy.password;
   if (proxy.ttl !== undefined && version === "3") section.ttl = proxy.ttl;
   return section;
 }

@@ -7,7 +7,7 @@ export interface UiSettingsInput {
 }
 
 /** The joxit/docker-registry-ui 2.5 environment: single-registry mode behind its own proxy. */
-export function renderUiEnv(input: UiSettingsInput): string[] {
+export function renderUiEnv(input: UiSettingsInput): Record<string, string> {
   const settings: Record<string, string> = {
     REGISTRY_TITLE: input.title,
     NGINX_PROXY_PASS_URL: input.registryUrl,
@@ -19,5 +19,5 @@ export function renderUiEnv(input: UiSettingsInput): string[] {
     CATALOG_ELEMENTS_LIMIT: "1000",
     TAGLIST_PAGE_SIZE: "100",
   };
-  return Object.entries(settings).map(([k, v]) => `${k}=${v}`);
+  return settings;
 }

@@ -1,8 +1,8 @@
 import { readFileSync } from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { configKeyPaths } from "../../components/spec/reference";
-import { schema } from "../../components/spec/schema";
+import { configKeyPaths } from "../../components/config/reference";
+import { schema } from "../../components/config/schema";
 import { ROOT } from "../../offline/stackConfig";
 
 const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");

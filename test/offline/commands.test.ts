@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from "child_process";
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { carriedFiles, testCredentials } from "../../offline/files";
+import { testCredentials } from "../../offline/files";
 import { writeRendered } from "../../offline/render";
 import { evaluateStack } from "../../offline/run";
 import { placeholderSecret, ROOT } from "../../offline/stackConfig";
@@ -13,36 +13,46 @@ function run(script: string, args: string[]) {
 }
 
 describe("npm run render", () => {
-  it("writes byte-identical copies of every file the resources carry, with files.json and credentials.json", async () => {
+  it("writes every file by service and path, with files.json (secret or not) and credentials.json", async () => {
     const out = mkdtempSync(path.join(tmpdir(), "regstack-render-"));
     const result = run("render.ts", ["--stack", "nas", "--out", out]);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
 
     const evaluation = await evaluateStack("nas");
-    const expected = carriedFiles(evaluation);
-    const listing = JSON.parse(readFileSync(path.join(out, "files.json"), "utf8")) as { resource: string; path: string; file: string; mode: string }[];
-    expect(listing.map((l) => `${l.resource}:${l.path}`).sort()).toEqual(expected.map((f) => `${f.resource}:${f.path}`).sort());
+    const expected = evaluation.files;
+    const listing = JSON.parse(readFileSync(path.join(out, "files.json"), "utf8")) as { service: string; path: string; file: string; mode: string; secret: boolean }[];
+    expect(listing.map((l) => `${l.service}:${l.path}`).sort()).toEqual(expected.map((f) => `${f.service}:${f.path}`).sort());
     for (const f of expected) {
-      const written = path.join(out, f.resource, f.path);
+      const written = path.join(out, f.service, f.path);
       // Keys and certificates are generated anew by each process; the in-process test below checks them.
       if (!/\.(crt|key)$/.test(f.path)) expect(readFileSync(written, "utf8")).toBe(f.content);
-      expect((statSync(written).mode & 0o777).toString(8).padStart(4, "0")).toBe(f.mode);
+      expect((statSync(written).mode & 0o777).toString(8).padStart(4, "0")).toBe(f.secret ? "0600" : f.mode);
+      expect(listing.find((l) => l.service === f.service && l.path === f.path)!.secret).toBe(f.secret);
     }
-    expect(listing.map((l) => l.path)).toEqual(expect.arrayContaining(["/staging/Caddyfile", "/staging/root.key", "/etc/distribution/config.yml", "/usr/local/etc/redis/redis.conf"]));
+    expect(listing.map((l) => l.file)).toEqual(
+      expect.arrayContaining(["edge/etc/caddy/live/Caddyfile", "edge/etc/caddy/live/intermediate.key", "registry/etc/distribution/config.yml", "redis/usr/local/etc/redis/redis.conf"]),
+    );
+    expect(listing.filter((l) => l.secret).map((l) => l.file).sort()).toEqual(["edge/etc/caddy/live/intermediate.key", "edge/etc/caddy/live/users", "redis/usr/local/etc/redis/auth.conf"]);
     const credentials = JSON.parse(readFileSync(path.join(out, "credentials.json"), "utf8"));
     expect(credentials).toEqual({ users: testCredentials(evaluation) });
     expect(Object.keys(credentials.users).sort()).toEqual(["alice", "ci", "cluster"]);
   });
 
-  it("writes exactly what the evaluation captured, keys and certificates included", async () => {
-    const evaluation = await evaluateStack("nas");
+  it("writes exactly what the evaluation described, keys and certificates included, and the client scripts", async () => {
+    const evaluation = await evaluateStack("dev");
     const out = mkdtempSync(path.join(tmpdir(), "regstack-render-in-"));
     const listing = writeRendered(evaluation, out);
-    const files = carriedFiles(evaluation);
-    expect(listing.length).toBe(files.length);
-    for (const f of files) expect(readFileSync(path.join(out, f.resource, f.path), "utf8")).toBe(f.content);
+    const files = evaluation.files;
+    expect(listing.length).toBe(files.length + 2 * evaluation.clientScripts.length);
+    for (const f of files) expect(readFileSync(path.join(out, f.service, f.path), "utf8")).toBe(f.content);
     expect(files.some((f) => f.content.includes("-----BEGIN PRIVATE KEY-----"))).toBe(true);
+    // Two edges on dev: the registry's node has "edge", the caches' node its own.
+    expect([...new Set(files.map((f) => f.service))].sort()).toEqual(["edge", "edge-fx8350", "mirror-dockerhub", "mirror-ghcr", "redis", "registry"]);
+    for (const c of ["fx8350", "fx9590", "playground-kind"]) {
+      expect(readFileSync(path.join(out, "clients", c, "apply.sh"), "utf8")).toMatch(/^#!\/bin\/sh\n/);
+      expect(readFileSync(path.join(out, "clients", c, "remove.sh"), "utf8")).toMatch(/^#!\/bin\/sh\n[\s\S]*echo unchanged/);
+    }
   });
 
   it("renders a stack file kept anywhere, with secure values as placeholders", () => {
@@ -67,7 +77,7 @@ describe("npm run render", () => {
     expect(result.status).toBe(0);
     const credentials = JSON.parse(readFileSync(path.join(out, "credentials.json"), "utf8"));
     expect(credentials.users.alice).toBe(placeholderSecret("site", "regstack:users[1].password"));
-    expect(readFileSync(path.join(out, "regstack-registry-container", "etc/docker/registry/config.yml"), "utf8")).toContain("rootdirectory: /var/lib/registry");
+    expect(readFileSync(path.join(out, "registry", "etc/docker/registry/config.yml"), "utf8")).toContain("rootdirectory: /var/lib/registry");
   });
 });
 

@@ -1,5 +1,5 @@
 /** Every stack's rendered Caddyfile passes `caddy validate`; generated chains pass `openssl verify`. */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { shippedStacks, readStackConfig, StackConfig } from "../../offline/stackConfig";
@@ -10,14 +10,14 @@ import { selfSigned } from "../support/pem";
 
 const work = mkdtempSync(path.join(tmpdir(), "regstack-caddy-"));
 
-/** Validates every edge Caddyfile of a rendered config, with its live directory mapped to the staged files. */
+/** Validates every edge Caddyfile of a rendered config, its live directory mapped to the rendered one. */
 async function validateEdges(name: string, config: StackConfig): Promise<string[]> {
   const rendered = await renderConfig(config, path.join(work, name));
-  const edges = readdirSync(rendered.dir).filter((d) => d.endsWith("-edge-writer"));
+  const edges = readdirSync(rendered.dir).filter((d) => /^edge(-.+)?$/.test(d));
   return edges.map((edge) => {
-    const staging = path.join(rendered.dir, edge, "staging");
-    const file = path.join(staging, "Caddyfile.local");
-    writeFileSync(file, localCaddyfile(readFileSync(path.join(staging, "Caddyfile"), "utf8"), staging, new Map(), 9180, new Map()));
+    const live = rendered.file(edge, "/etc/caddy/live");
+    const file = path.join(work, `${name}-${edge}.Caddyfile`);
+    writeFileSync(file, localCaddyfile(readFileSync(path.join(live, "Caddyfile"), "utf8"), live, new Map(), 9180, new Map()));
     const result = runTool("caddy", ["validate", "--config", file, "--adapter", "caddyfile"]);
     expect({ edge, stderr: result.status === 0 ? "" : result.stderr }).toEqual({ edge, stderr: "" });
     return edge;
@@ -28,22 +28,23 @@ beforeAll(() => {
   for (const tool of ["caddy", "openssl"]) requireTool(tool);
 });
 
-describe("caddy validate", () => {
-  const withEdge = shippedStacks().filter((s) => readStackConfig(s).values["regstack:bindAddress"] !== undefined);
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it("covers the dev and nas stacks", () => {
-    expect(withEdge).toEqual(expect.arrayContaining(["dev", "nas"]));
+describe("caddy validate", () => {
+  it("covers every shipped stack, the plain-HTTP local edge included", () => {
+    expect(shippedStacks()).toEqual(expect.arrayContaining(["dev", "local", "nas"]));
   });
 
-  it.each(withEdge)("accepts every edge of the %s stack", async (stack) => {
+  it.each(shippedStacks())("accepts every edge of the %s stack", async (stack) => {
     const edges = await validateEdges(stack, readStackConfig(stack));
     expect(edges.length).toBeGreaterThan(0);
-    if (stack === "dev") expect(edges.sort()).toEqual(["regstack-fx8350-edge-writer", "regstack-fx9590-edge-writer"]);
+    if (stack === "dev") expect(edges.sort()).toEqual(["edge", "edge-fx8350"]);
   });
 
-  it("accepts provided (generated), provided (PEMs), acme and host routing", async () => {
+  it("accepts internal (intermediate CA), provided (generated), provided (PEMs), acme and host routing", async () => {
     const pems = await selfSigned("pr4100.lan");
     const cases: Record<string, Record<string, unknown>> = {
+      internal: { tls: { mode: "internal" }, users: [{ name: "ci" }, { name: "k3s", role: "pull" }] },
       provided: { tls: { mode: "provided", ips: ["192.168.10.20"] } },
       pems: { tls: { mode: "provided", certificate: pems } },
       acme: { domain: "registry.example.org", tls: { mode: "acme", email: "ops@example.org" } },
@@ -52,7 +53,7 @@ describe("caddy validate", () => {
     for (const [name, overrides] of Object.entries(cases)) {
       const config = variant("nas", overrides);
       if (name === "pems") config.secretKeys.push("regstack:tls");
-      expect(await validateEdges(name, config)).toEqual(["regstack-pr4100-edge-writer"]);
+      expect(await validateEdges(name, config)).toEqual(["edge"]);
     }
   });
 });
@@ -60,7 +61,7 @@ describe("caddy validate", () => {
 describe("openssl verify", () => {
   it("accepts the generated chain for every configured name and IP", async () => {
     const rendered = await renderConfig(variant("nas", { tls: { mode: "provided", names: ["registry.home.lan"], ips: ["192.168.10.20"] } }), path.join(work, "chain"));
-    const chain = readFileSync(rendered.file("regstack-pr4100-edge-writer", "/staging/server.crt"), "utf8");
+    const chain = readFileSync(rendered.file("edge", "/etc/caddy/live/server.crt"), "utf8");
     const [leaf] = chain.split(/(?<=-----END CERTIFICATE-----\n)/);
     const leafFile = path.join(work, "leaf.pem");
     const caFile = path.join(work, "ca.pem");
@@ -73,5 +74,14 @@ describe("openssl verify", () => {
     expect(runTool("openssl", ["verify", "-CAfile", caFile, "-verify_ip", "192.168.10.20", leafFile]).stdout.trim()).toBe(`${leafFile}: OK`);
     const wrong = runTool("openssl", ["verify", "-CAfile", caFile, "-verify_hostname", "evil.example.org", leafFile]);
     expect(wrong.status).not.toBe(0);
+  });
+
+  it("accepts the internal mode's intermediate as a CA issued by the root", async () => {
+    const rendered = await renderConfig(variant("nas", {}), path.join(work, "intermediate"));
+    const caFile = path.join(work, "root.pem");
+    writeFileSync(caFile, rendered.evaluation.outputs.caCertPem as string);
+    const intermediate = rendered.file("edge", "/etc/caddy/live/intermediate.crt");
+    expect(runTool("openssl", ["verify", "-CAfile", caFile, intermediate]).stdout.trim()).toBe(`${intermediate}: OK`);
+    expect(runTool("openssl", ["x509", "-in", intermediate, "-noout", "-ext", "basicConstraints"]).stdout).toContain("CA:TRUE");
   });
 });

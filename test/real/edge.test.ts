@@ -2,10 +2,10 @@
  * Real-tool check of the edge: Debian's caddy runs the rendered Caddyfile and certificates in front of
  * Debian's registry, both from rendered files; skopeo talks HTTPS to it with the generated users.
  */
-import { mkdtempSync, readFileSync } from "fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { edgeResource, RunningEdge, startEdge } from "../../rig/edgeProcess";
+import { edgeLiveDir, RunningEdge, startEdge } from "../../rig/edgeProcess";
 import { blobDigest, buildOciImage, OciImage } from "../../rig/ociImage";
 import { requireTool, runTool } from "../../rig/process";
 import { RunningRegistry, startRegistry } from "../../rig/registryProcess";
@@ -38,7 +38,7 @@ beforeAll(async () => {
   registry = await startRegistry(rendered, work);
   edge = await startEdge(rendered, work, registry.port);
   port = edge.ports.get(5000)!;
-  skopeo = new Skopeo(work, edge.caFile);
+  skopeo = new Skopeo(work, edge.caFile!);
   image = buildOciImage(path.join(work, "image"), [
     { size: 2 << 20, gzip: true },
     { size: 1 << 20, gzip: true },
@@ -48,14 +48,36 @@ beforeAll(async () => {
 afterAll(async () => {
   await edge?.stop();
   await registry?.stop();
+  rmSync(work, { recursive: true, force: true });
 });
 
 const ref = (repo: string) => `docker://localhost:${port}/${repo}`;
 const creds = (user: string) => `${user}:${rendered.users[user]}`;
 
 describe("the rendered edge in front of the rendered registry", () => {
-  it("leaves the registry without its own auth (the edge checks users)", () => {
-    expect(registry.htpasswd).toBeUndefined();
+  it("puts the root certificate and this edge's intermediate on the edge, never the root key", () => {
+    const live = readdirSync(edgeLiveDir(rendered)).sort();
+    expect(live).toEqual(["Caddyfile", "intermediate.crt", "intermediate.key", "root.crt", "users"]);
+    const rootPem = readFileSync(path.join(edgeLiveDir(rendered), "root.crt"), "utf8");
+    expect(rootPem).toBe(rendered.evaluation.outputs.caCertPem);
+    for (const f of live.filter((x) => x !== "intermediate.key")) expect(readFileSync(path.join(edgeLiveDir(rendered), f), "utf8")).not.toContain("PRIVATE KEY");
+  });
+
+  it("issues leaves with the intermediate: openssl verifies the running Caddy's leaf against the root", () => {
+    const shown = runTool("sh", ["-c", `echo | openssl s_client -connect 127.0.0.1:${port} -servername localhost -showcerts 2>/dev/null`]);
+    const certs = shown.stdout.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n/g) ?? [];
+    expect(certs.length).toBe(2);
+    const leaf = path.join(work, "served-leaf.pem");
+    const served = path.join(work, "served-intermediate.pem");
+    writeFileSync(leaf, certs[0]!);
+    writeFileSync(served, certs[1]!);
+    // The intermediate Caddy serves is the one regstack issued, not one Caddy made itself.
+    const issued = path.join(edgeLiveDir(rendered), "intermediate.crt");
+    expect(runTool("openssl", ["x509", "-in", served, "-noout", "-fingerprint"]).stdout).toBe(runTool("openssl", ["x509", "-in", issued, "-noout", "-fingerprint"]).stdout);
+    const verify = runTool("openssl", ["verify", "-CAfile", edge.caFile!, "-untrusted", served, "-purpose", "sslserver", "-verify_hostname", "localhost", leaf]);
+    expect(verify.stdout.trim()).toBe(`${leaf}: OK`);
+    // Without the intermediate the leaf does not chain: the root did not sign it directly.
+    expect(runTool("openssl", ["verify", "-CAfile", edge.caFile!, leaf]).status).not.toBe(0);
   });
 
   it("serves a certificate openssl verifies for the configured name against the exported CA", () => {
@@ -63,10 +85,10 @@ describe("the rendered edge in front of the rendered registry", () => {
       "-c",
       `echo | openssl s_client -connect 127.0.0.1:${port} -servername localhost -CAfile "$1" -verify_hostname localhost -verify_return_error 2>&1`,
       "sh",
-      edge.caFile,
+      edge.caFile!,
     ]);
     expect(result.stdout).toContain("Verify return code: 0 (ok)");
-    const caPem = readFileSync(edge.caFile, "utf8");
+    const caPem = readFileSync(edge.caFile!, "utf8");
     expect(rendered.evaluation.outputs.caCertPem).toBe(caPem);
   });
 
@@ -85,11 +107,11 @@ describe("the rendered edge in front of the rendered registry", () => {
     expect(skopeo.push(image.dir, image.tag, ref("team/wrong:v1"), "ci:not-the-password").stderr).toMatch(/unauthorized|401/i);
   });
 
-  it("lets a pull-only user pull but not push", () => {
+  it("lets a pull-only user pull but not push: the refusal is the registry's 403 DENIED", () => {
     expect(skopeo.inspect(ref("team/app:v1"), creds("reader")).status).toBe(0);
     const push = skopeo.push(image.dir, image.tag, ref("team/reader:v1"), creds("reader"));
     expect(push.status).not.toBe(0);
-    expect(push.stderr).toMatch(/unauthorized|401/i);
+    expect(push.stderr).toMatch(/denied/i);
   });
 
   it("refuses anonymous pulls while anonymousPull is off", () => {
@@ -100,14 +122,14 @@ describe("the rendered edge in front of the rendered registry", () => {
 
   it("opens anonymous pulls when enabled (reloaded in place), still refusing anonymous pushes", async () => {
     const open = await renderConfig(variant("local", settings(true)), path.join(work, "rendered-open"));
-    await edge.reload(readFileSync(path.join(open.dir, edgeResource(open), "staging/Caddyfile"), "utf8"));
+    await edge.reload(readFileSync(path.join(edgeLiveDir(open), "Caddyfile"), "utf8"));
     const anon = skopeo.inspect(ref("team/app:v1"));
     expect(anon.stderr).toBe("");
     expect(JSON.parse(anon.stdout).Digest).toBe(image.manifestDigest);
     expect(skopeo.push(image.dir, image.tag, ref("team/anon2:v1")).stderr).toMatch(/unauthorized|401/i);
-    expect(skopeo.push(image.dir, image.tag, ref("team/reader2:v1"), creds("reader")).stderr).toMatch(/unauthorized|401/i);
+    expect(skopeo.push(image.dir, image.tag, ref("team/reader2:v1"), creds("reader")).stderr).toMatch(/denied/i);
     // Passwords are still checked where they are given: `docker login` pings /v2/.
-    const ping = runTool("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", edge.caFile, "-u", "ci:wrong-password", `https://localhost:${port}/v2/`]);
+    const ping = runTool("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", edge.caFile!, "-u", "ci:wrong-password", `https://localhost:${port}/v2/`]);
     expect(ping.stdout).toBe("401");
   });
 

@@ -1,63 +1,38 @@
 /**
- * Real-tool check: Debian's docker-registry (2.8) runs from the rendered config and htpasswd of the
- * local stack; skopeo logs in, pushes and pulls a multi-layer image; bad logins are refused.
+ * Real-tool check of the local stack as shipped in shape: Debian's docker-registry 2.8 runs the
+ * rendered, secret-free config.yml (its http secret comes from env), and Debian's caddy runs the
+ * rendered plain-HTTP edge in front of it. Every request goes through the edge: users, roles, the
+ * registry's JSON refusals, and a users file that changes without a restart.
  */
-import { spawnSync } from "child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { parse, stringify } from "yaml";
-import { ROOT, stackFile } from "../../offline/stackConfig";
+import { edgeLiveDir, RunningEdge, startEdge } from "../../rig/edgeProcess";
 import { blobDigest, buildOciImage, OciImage } from "../../rig/ociImage";
-import { freePort, requireTool, runTool, startProcess, waitForHttp } from "../../rig/process";
+import { requireTool } from "../../rig/process";
+import { RunningRegistry, startRegistry } from "../../rig/registryProcess";
+import { renderConfig, RenderedStack, variant } from "../../rig/rendered";
+import { Skopeo } from "../../rig/skopeo";
 
 const work = mkdtempSync(path.join(tmpdir(), "regstack-real-"));
-let registry: ReturnType<typeof startProcess>;
-let port = 0;
-let users: Record<string, string> = {};
+const users = [
+  { name: "admin", role: "push" },
+  { name: "reader", role: "pull" },
+];
+let rendered: RenderedStack;
+let registry: RunningRegistry;
+let edge: RunningEdge;
+let skopeo: Skopeo;
 let image: OciImage;
-
-/** Renders the local stack with registry 2.8 through `npm run render`'s script. */
-function renderLocal28(): string {
-  const config = parse(readFileSync(stackFile("local"), "utf8"));
-  config.config["regstack:registry"] = { version: "2.8" };
-  const file = path.join(work, "Pulumi.local-28.yaml");
-  writeFileSync(file, stringify(config));
-  const out = path.join(work, "rendered");
-  const result = spawnSync(path.join(ROOT, "node_modules/.bin/ts-node"), ["--transpile-only", "scripts/render.ts", "--stack", "local", "--config-file", file, "--out", out], {
-    cwd: ROOT,
-    encoding: "utf8",
-  });
-  if (result.status !== 0) throw new Error(`render failed: ${result.stderr}`);
-  return out;
-}
+let port = 0;
 
 beforeAll(async () => {
-  for (const tool of ["docker-registry", "skopeo", "htpasswd", "tar", "gzip"]) requireTool(tool);
-  const rendered = renderLocal28();
-  users = JSON.parse(readFileSync(path.join(rendered, "credentials.json"), "utf8")).users;
-
-  // Container paths mapped into the temp dir; listeners moved to free loopback ports.
-  const configPath = path.join(rendered, "regstack-registry-container/etc/docker/registry/config.yml");
-  const config = parse(readFileSync(configPath, "utf8"));
-  const data = path.join(work, "data");
-  const auth = path.join(work, "auth");
-  mkdirSync(data);
-  mkdirSync(auth);
-  copyFileSync(path.join(rendered, "regstack-users-writer/staging/htpasswd"), path.join(auth, "htpasswd"));
-  port = await freePort();
-  const debugPort = await freePort();
-  config.storage.filesystem.rootdirectory = data;
-  config.auth.htpasswd.path = path.join(auth, "htpasswd");
-  config.http.addr = `127.0.0.1:${port}`;
-  config.http.debug.addr = `127.0.0.1:${debugPort}`;
-  const runConfig = path.join(work, "config.yml");
-  writeFileSync(runConfig, stringify(config));
-
-  registry = startProcess("docker-registry", ["serve", runConfig]);
-  await waitForHttp(`http://127.0.0.1:${debugPort}/debug/health`).catch((err) => {
-    throw new Error(`${err}\n${registry.output()}`);
-  });
+  for (const tool of ["docker-registry", "caddy", "skopeo", "tar", "gzip"]) requireTool(tool);
+  rendered = await renderConfig(variant("local", { registry: { version: "2.8" }, users }), path.join(work, "rendered"));
+  registry = await startRegistry(rendered, work);
+  edge = await startEdge(rendered, work, registry.port);
+  port = edge.ports.get(5000)!;
+  skopeo = new Skopeo(work, undefined);
   image = buildOciImage(path.join(work, "image"), [
     { size: 3 << 20, gzip: true },
     { size: 1 << 20, gzip: true },
@@ -66,68 +41,80 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await edge?.stop();
   await registry?.stop();
+  rmSync(work, { recursive: true, force: true });
 });
 
 const ref = (name: string) => `docker://127.0.0.1:${port}/${name}`;
-const plain = "--dest-tls-verify=false";
+const creds = (user: string) => `${user}:${rendered.users[user]}`;
+const basic = (user: string, password = rendered.users[user]) => ({ Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` });
 
-describe("Debian's docker-registry 2.8 from the rendered local stack", () => {
-  it("accepts the rendered bcrypt hashes (htpasswd -v)", () => {
-    const [name, password] = Object.entries(users)[0];
-    const file = path.join(work, "auth", "htpasswd");
-    expect(runTool("htpasswd", ["-vb", file, name, password]).status).toBe(0);
-    expect(runTool("htpasswd", ["-vb", file, name, "not-the-password"]).status).not.toBe(0);
+describe("the local stack's plain-HTTP edge in front of Debian's registry 2.8, both from rendered files", () => {
+  it("renders a config.yml with no auth and no secret, and an edge on loopback plain HTTP", () => {
+    const config = readFileSync(rendered.file("registry", "/etc/docker/registry/config.yml"), "utf8");
+    expect(config).not.toMatch(/secret:|password|htpasswd/);
+    expect(readFileSync(path.join(edgeLiveDir(rendered), "Caddyfile"), "utf8")).toContain("http://:5000 {");
   });
 
-  it("asks for credentials at /v2/ and accepts the generated user", async () => {
-    const [name, password] = Object.entries(users)[0];
-    expect((await fetch(`http://127.0.0.1:${port}/v2/`)).status).toBe(401);
-    const res = await fetch(`http://127.0.0.1:${port}/v2/`, { headers: { Authorization: `Basic ${Buffer.from(`${name}:${password}`).toString("base64")}` } });
-    expect(res.status).toBe(200);
+  it("answers an anonymous /v2/ with the registry's 401: JSON body, API version header, Basic challenge", async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/v2/`);
+    expect(res.status).toBe(401);
+    expect(res.headers.get("docker-distribution-api-version")).toBe("registry/2.0");
+    expect(res.headers.get("www-authenticate")).toBe('Basic realm="regstack"');
+    expect(((await res.json()) as { errors: { code: string }[] }).errors[0].code).toBe("UNAUTHORIZED");
+    expect((await fetch(`http://127.0.0.1:${port}/v2/`, { headers: basic("admin") })).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${port}/v2/`, { headers: basic("admin", "wrong-password-123") })).status).toBe(401);
   });
 
   it("pushes and pulls a multi-layer image with skopeo, digests equal", () => {
-    const [name, password] = Object.entries(users)[0];
-    const push = runTool("skopeo", ["copy", "--quiet", plain, "--dest-creds", `${name}:${password}`, `oci:${image.dir}:${image.tag}`, ref("regstack/sample:v1")]);
+    const push = skopeo.push(image.dir, image.tag, ref("regstack/sample:v1"), creds("admin"));
     expect(push.stderr).toBe("");
-    expect(push.status).toBe(0);
-
-    const inspect = runTool("skopeo", ["inspect", "--tls-verify=false", "--creds", `${name}:${password}`, ref("regstack/sample:v1")]);
-    expect(inspect.status).toBe(0);
-    const info = JSON.parse(inspect.stdout);
+    const info = JSON.parse(skopeo.inspect(ref("regstack/sample:v1"), creds("admin")).stdout);
     expect(info.Digest).toBe(image.manifestDigest);
     expect(info.Layers).toEqual(image.layerDigests);
-
     const pulled = path.join(work, "pulled");
-    const pull = runTool("skopeo", ["copy", "--quiet", "--src-tls-verify=false", "--src-creds", `${name}:${password}`, ref("regstack/sample:v1"), `oci:${pulled}:v1`]);
-    expect(pull.status).toBe(0);
+    expect(skopeo.pull(ref("regstack/sample:v1"), pulled, creds("reader")).status).toBe(0);
     const index = JSON.parse(readFileSync(path.join(pulled, "index.json"), "utf8"));
     expect(index.manifests[0].digest).toBe(image.manifestDigest);
     for (const layer of image.layerDigests) expect(blobDigest(pulled, layer)).toBe(layer);
-    expect(existsSync(path.join(work, "data/docker/registry/v2/repositories/regstack/sample"))).toBe(true);
+    expect(existsSync(path.join(registry.dataDir, "docker/registry/v2/repositories/regstack/sample"))).toBe(true);
   });
 
-  it("refuses an anonymous push", () => {
-    const push = runTool("skopeo", ["copy", "--quiet", plain, `oci:${image.dir}:${image.tag}`, ref("regstack/anon:v1")]);
+  it("refuses an anonymous push and a wrong password", () => {
+    expect(skopeo.push(image.dir, image.tag, ref("regstack/anon:v1")).stderr).toMatch(/unauthorized|authentication required|401/i);
+    expect(skopeo.push(image.dir, image.tag, ref("regstack/wrong:v1"), "admin:wrong-password-123").stderr).toMatch(/unauthorized|authentication required|401/i);
+    expect(existsSync(path.join(registry.dataDir, "docker/registry/v2/repositories/regstack/wrong"))).toBe(false);
+  });
+
+  it("refuses a pull user's write with 403 DENIED in the registry's format, and the client says denied", async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/v2/regstack/denied/blobs/uploads/`, { method: "POST", headers: basic("reader") });
+    expect(res.status).toBe(403);
+    expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(res.headers.get("docker-distribution-api-version")).toBe("registry/2.0");
+    expect(((await res.json()) as { errors: { code: string }[] }).errors[0].code).toBe("DENIED");
+    const push = skopeo.push(image.dir, image.tag, ref("regstack/denied:v1"), creds("reader"));
     expect(push.status).not.toBe(0);
-    expect(push.stderr).toMatch(/unauthorized|authentication required|401/i);
+    expect(push.stderr).toMatch(/denied/i);
+    expect(push.stderr).not.toMatch(/authentication required/i);
   });
 
-  it("refuses a wrong password", () => {
-    const [name] = Object.keys(users);
-    const push = runTool("skopeo", ["copy", "--quiet", plain, "--dest-creds", `${name}:wrong-password-123`, `oci:${image.dir}:${image.tag}`, ref("regstack/wrong:v1")]);
-    expect(push.status).not.toBe(0);
-    expect(push.stderr).toMatch(/unauthorized|authentication required|401/i);
-    expect(existsSync(path.join(work, "data/docker/registry/v2/repositories/regstack/wrong"))).toBe(false);
+  it("refuses a write to a cache with a JSON UNSUPPORTED", async () => {
+    const cache = edge.ports.get(5001)!;
+    const res = await fetch(`http://127.0.0.1:${cache}/v2/library/x/blobs/uploads/`, { method: "POST", headers: basic("admin") });
+    expect(res.status).toBe(405);
+    expect(((await res.json()) as { errors: { code: string }[] }).errors[0].code).toBe("UNSUPPORTED");
   });
 
-  it("picks up a changed htpasswd without a restart", async () => {
-    const file = path.join(work, "auth", "htpasswd");
-    expect(runTool("htpasswd", ["-bB", "-C", "5", file, "late-user", "late-user-password"]).status).toBe(0);
-    const auth = `Basic ${Buffer.from("late-user:late-user-password").toString("base64")}`;
-    const res = await fetch(`http://127.0.0.1:${port}/v2/`, { headers: { Authorization: auth } });
-    expect(res.status).toBe(200);
-    expect(registry.child.exitCode).toBeNull();
+  it("takes a new user from a rewritten users file, without a restart", async () => {
+    const more = await renderConfig(variant("local", { registry: { version: "2.8" }, users: [...users, { name: "late", role: "push" }] }), path.join(work, "rendered-more"));
+    await edge.replaceFile("users", readFileSync(path.join(edgeLiveDir(more), "users"), "utf8"));
+    let status = 0;
+    for (let i = 0; i < 30 && status !== 200; i++) {
+      status = (await fetch(`http://127.0.0.1:${port}/v2/`, { headers: basic("late", more.users.late) })).status;
+      if (status !== 200) await new Promise((r) => setTimeout(r, 300));
+    }
+    expect({ status, log: status === 200 ? "" : edge.output().slice(-3000) }).toEqual({ status: 200, log: "" });
+    expect(edge.running()).toBe(true);
   });
 });

@@ -1,13 +1,9 @@
-import { CaddyfileInput, EdgeSite, renderCaddyfile } from "../../components/render/caddy";
+import { CaddyfileInput, EdgeSite, renderCaddyfile, renderEdgeUsers } from "../../components/render/caddy";
 
-const users = [
-  { name: "ci", hash: "$2y$10$cihash", role: "push" as const },
-  { name: "k3s", hash: "$2y$10$k3shash", role: "pull" as const },
-];
 const registry: EdgeSite = { service: "registry", names: ["nas.lan", "10.0.0.5"], port: 5000, upstream: "registry:5000", access: "registry" };
 const input = (over: Partial<CaddyfileInput> = {}): CaddyfileInput => ({
-  tls: { mode: "internal", caName: "regstack", leafLifetimeHours: 72 },
-  users,
+  tls: { mode: "internal", caName: "regstack nas CA", leafLifetimeHours: 72 },
+  pullUsers: ["k3s"],
   anonymousPull: false,
   sites: [registry],
   ...over,
@@ -30,35 +26,66 @@ describe("Caddyfile", () => {
     expect(text).not.toMatch(/request_body|max_size|timeout 30s/);
   });
 
-  it("requires any user to read and a push user to write", () => {
+  it("holds no user or hash: it imports the users file", () => {
+    const text = renderCaddyfile(input());
+    expect(text).not.toMatch(/\$2[aby]\$/);
+    expect(site(text, "https://nas.lan:5000")).toEqual(expect.arrayContaining(["basicauth bcrypt regstack {", "import /etc/caddy/live/users"]));
+  });
+
+  it("authenticates every request, then refuses a pull user's write with the registry's 403 DENIED", () => {
     const lines = site(renderCaddyfile(input()), "https://nas.lan:5000");
-    const everyone = lines.indexOf("basicauth {");
-    const writers = lines.indexOf("basicauth @write {");
-    expect(lines.slice(everyone + 1, everyone + 3)).toEqual(["ci $2y$10$cihash", "k3s $2y$10$k3shash"]);
-    expect(lines.slice(writers + 1, writers + 3)).toEqual(["ci $2y$10$cihash", "}"]);
-    expect(lines).toContain("@write not method GET HEAD OPTIONS");
+    expect(lines).toEqual(expect.arrayContaining(["@write not method GET HEAD OPTIONS", "@denied {", "vars {http.auth.user.id} k3s"]));
+    const auth = lines.indexOf("basicauth bcrypt regstack {");
+    const deny = lines.findIndex((l) => l.startsWith("respond @denied"));
+    const proxy = lines.indexOf("reverse_proxy registry:5000 {");
+    expect(auth).toBeGreaterThan(lines.indexOf("route {"));
+    expect(auth).toBeLessThan(deny);
+    expect(deny).toBeLessThan(proxy);
+    const body = /respond @denied `(.*)` 403$/.exec(lines[deny])![1];
+    expect(JSON.parse(body).errors[0].code).toBe("DENIED");
+    expect(lines).toContain('header @denied Content-Type "application/json; charset=utf-8"');
+    expect(lines).toContain("header @denied Docker-Distribution-Api-Version registry/2.0");
+  });
+
+  it("has no deny rule when every user may push", () => {
+    expect(renderCaddyfile(input({ pullUsers: [] }))).not.toContain("@denied");
+  });
+
+  it("answers its own 401 in the registry's JSON format with the API version header", () => {
+    const lines = site(renderCaddyfile(input()), "https://nas.lan:5000");
+    const handler = lines.indexOf("handle_errors {");
+    expect(handler).toBeGreaterThan(0);
+    const rest = lines.slice(handler);
+    expect(rest).toContain("@unauthorized expression {err.status_code} == 401");
+    expect(rest).toContain("header @unauthorized Docker-Distribution-Api-Version registry/2.0");
+    expect(JSON.parse(/`(.*)`/.exec(rest.find((l) => l.startsWith("respond @unauthorized"))!)![1]).errors[0].code).toBe("UNAUTHORIZED");
   });
 
   it("with anonymous pull, opens reads but still challenges the /v2/ ping and every write", () => {
     const lines = site(renderCaddyfile(input({ anonymousPull: true })), "https://nas.lan:5000");
-    expect(lines).not.toContain("basicauth {");
-    expect(lines).toEqual(expect.arrayContaining(["@ping path /v2/", "basicauth @ping {", "basicauth @write {"]));
+    expect(lines).not.toContain("basicauth bcrypt regstack {");
+    expect(lines).toEqual(expect.arrayContaining(["@ping path /v2/", "basicauth @ping bcrypt regstack {", "basicauth @write bcrypt regstack {"]));
   });
 
-  it("keeps caches read-only, open unless they hold upstream credentials", () => {
+  it("keeps caches read-only with a JSON UNSUPPORTED, open unless they hold upstream credentials", () => {
     const open: EdgeSite = { service: "mirror hub", names: ["nas.lan"], port: 5001, upstream: "mirror-hub:5000", access: "mirror-open" };
     const priv: EdgeSite = { ...open, port: 5002, upstream: "mirror-ghcr:5000", access: "mirror-private" };
     const text = renderCaddyfile(input({ sites: [open, priv] }));
     const a = site(text, "https://nas.lan:5001");
     const b = site(text, "https://nas.lan:5002");
-    expect(a.find((l) => l.startsWith("respond @write"))).toMatch(/405$/);
+    const refusal = a.find((l) => l.startsWith("respond @write"))!;
+    expect(refusal).toMatch(/ 405$/);
+    expect(JSON.parse(/`(.*)`/.exec(refusal)![1]).errors[0].code).toBe("UNSUPPORTED");
     expect(a.some((l) => l.startsWith("basicauth"))).toBe(false);
-    expect(b).toContain("basicauth {");
+    expect(b).toContain("basicauth bcrypt regstack {");
   });
 
-  it("configures TLS per mode: internal CA with its root, provided files, or ACME with redirects", () => {
+  it("configures TLS per mode: an intermediate for internal, provided files, ACME, or plain HTTP on loopback", () => {
     const internal = renderCaddyfile(input());
-    expect(internal).toMatch(/pki \{\n\t\tca regstack \{[\s\S]*root \{\n\t\t\t\tcert \/etc\/caddy\/live\/root.crt\n\t\t\t\tkey \/etc\/caddy\/live\/root.key/);
+    expect(internal).toContain('name "regstack nas CA"');
+    expect(internal).toMatch(/intermediate \{\n\t+cert \/etc\/caddy\/live\/intermediate.crt\n\t+key \/etc\/caddy\/live\/intermediate.key/);
+    expect(internal).toContain("cert /etc/caddy/live/root.crt");
+    expect(internal).not.toContain("root.key");
     expect(internal).toContain("lifetime 72h");
     expect(internal).toContain("skip_install_trust");
     expect(internal).toContain("auto_https disable_redirects");
@@ -68,6 +95,10 @@ describe("Caddyfile", () => {
     const acme = renderCaddyfile(input({ tls: { mode: "acme", email: "ops@example.org" } }));
     expect(acme).toContain("email ops@example.org");
     expect(acme).not.toContain("disable_redirects");
+    const off = renderCaddyfile(input({ tls: { mode: "off" } }));
+    expect(off).toContain("auto_https off");
+    expect(off).toContain("http://:5000 {");
+    expect(off).not.toContain("https://");
   });
 
   it("exposes metrics on an internal port for monitoring and the healthcheck", () => {
@@ -77,5 +108,11 @@ describe("Caddyfile", () => {
   it("omits the port for 443 (host routing)", () => {
     const text = renderCaddyfile(input({ sites: [{ ...registry, names: ["registry.home.lan"], port: 443 }] }));
     expect(text).toContain("https://registry.home.lan {");
+  });
+});
+
+describe("edge users file", () => {
+  it("holds one `name hash` line per user, sorted by name", () => {
+    expect(renderEdgeUsers([{ name: "zed", hash: "$2y$10$z" }, { name: "ann", hash: "$2y$10$a" }])).toBe("ann $2y$10$a\nzed $2y$10$z\n");
   });
 });

@@ -2,16 +2,14 @@ import bcrypt from "bcryptjs";
 import { parse } from "yaml";
 import { registryPaths } from "../../components/render/paths";
 import { RegistryConfigInput, renderRegistryConfig } from "../../components/render/registry";
-import { renderHtpasswd } from "../../components/render/htpasswd";
-import { renderRedisConfig } from "../../components/render/redis";
+import { bcryptHash } from "../../components/render/bcrypt";
+import { renderRedisAuth, renderRedisConfig } from "../../components/render/redis";
 
 const base: RegistryConfigInput = {
   version: "3",
   instance: "registry",
   logLevel: "info",
-  httpSecret: "s3cr3t-http",
   deleteEnabled: true,
-  htpasswd: { realm: "regstack", path: "/auth/htpasswd" },
   corsOrigins: ["http://localhost:5080"],
   notifications: [],
 };
@@ -20,16 +18,17 @@ type Config = Record<string, any>; // eslint-disable-line @typescript-eslint/no-
 const render = (input: Partial<RegistryConfigInput>): Config => parse(renderRegistryConfig({ ...base, ...input })) as Config;
 
 describe("registry config.yml", () => {
-  it("parses back with filesystem storage, deletes, http.secret, debug metrics and the storage health check", () => {
+  it("parses back with filesystem storage, deletes, debug metrics and the storage health check, and no auth or secret", () => {
     const c = render({});
     expect(c.version).toBe(0.1);
     expect(c.storage.filesystem.rootdirectory).toBe(registryPaths.dataDir);
     expect(c.storage.delete.enabled).toBe(true);
-    expect(c.http.secret).toBe("s3cr3t-http");
+    expect(c.http.secret).toBeUndefined();
+    expect(c.auth).toBeUndefined();
+    expect(c.http.relativeurls).toBe(true);
     expect(c.http.addr).toBe(":5000");
     expect(c.http.debug).toEqual({ addr: ":5001", prometheus: { enabled: true, path: "/metrics" } });
     expect(c.health.storagedriver).toEqual({ enabled: true, interval: "10s", threshold: 3 });
-    expect(c.auth.htpasswd).toEqual({ realm: "regstack", path: "/auth/htpasswd" });
   });
 
   it("sends CORS headers that let the UI read digests and delete", () => {
@@ -61,11 +60,16 @@ describe("registry config.yml", () => {
     expect(registryPaths.configFile("2.8")).toBe("/etc/docker/registry/config.yml");
   });
 
-  it("renders a pull-through cache with credentials, and ttl only on v3", () => {
-    const proxy = { remoteUrl: "https://ghcr.io", username: "bot", password: "tok", ttl: "72h" };
-    expect(render({ version: "3", proxy, htpasswd: undefined }).proxy).toEqual({ remoteurl: "https://ghcr.io", username: "bot", password: "tok", ttl: "72h" });
+  it("renders a pull-through cache with its user (the password comes from env), and ttl only on v3", () => {
+    const proxy = { remoteUrl: "https://ghcr.io", username: "bot", ttl: "72h" };
+    expect(render({ version: "3", proxy }).proxy).toEqual({ remoteurl: "https://ghcr.io", username: "bot", ttl: "72h" });
     expect(render({ version: "2.8", proxy }).proxy.ttl).toBeUndefined();
-    expect(render({ proxy: { remoteUrl: "https://quay.io" }, htpasswd: undefined }).auth).toBeUndefined();
+  });
+
+  it("names the redis address per major version, without its password", () => {
+    expect(render({ version: "3", redis: { address: "redis:6379" } }).redis).toEqual(expect.objectContaining({ addrs: ["redis:6379"] }));
+    expect(render({ version: "2.8", redis: { address: "redis:6379" } }).redis).toEqual(expect.objectContaining({ addr: "redis:6379" }));
+    for (const version of ["3", "2.8"] as const) expect(render({ version, redis: { address: "redis:6379" } }).redis.password).toBeUndefined();
   });
 
   it("renders notification endpoints with headers as lists", () => {
@@ -81,35 +85,24 @@ describe("registry config.yml", () => {
   });
 });
 
-describe("htpasswd", () => {
-  const users = [
-    { name: "zed", password: "zed-password-123", salt: "abcdefghijklmnopqrstuu" },
-    { name: "ann", password: "ann-password-456", salt: "ABCDEFGHIJKLMNOPQRSTUu" },
-  ];
-
-  it("writes one bcrypt line per user, sorted, verifiable with the password", () => {
-    const lines = renderHtpasswd(users, 5).trimEnd().split("\n");
-    expect(lines.map((l) => l.split(":")[0])).toEqual(["ann", "zed"]);
-    const [, hash] = lines[0].split(":");
+describe("bcrypt hashes", () => {
+  it("verify with the password, in the $2y$ form at the configured cost, stable per salt", () => {
+    const hash = bcryptHash("ann-password-456", "ABCDEFGHIJKLMNOPQRSTUu", 5);
     expect(hash).toMatch(/^\$2y\$05\$/);
     expect(bcrypt.compareSync("ann-password-456", hash.replace(/^\$2y\$/, "$2b$"))).toBe(true);
     expect(bcrypt.compareSync("wrong", hash.replace(/^\$2y\$/, "$2b$"))).toBe(false);
-  });
-
-  it("is stable for the same inputs and changes with the password", () => {
-    expect(renderHtpasswd(users, 5)).toBe(renderHtpasswd(users, 5));
-    expect(renderHtpasswd([{ ...users[0], password: "other-password-1" }], 5)).not.toBe(renderHtpasswd([users[0]], 5));
-  });
-
-  it("uses the configured cost", () => {
-    expect(renderHtpasswd([users[0]], 10)).toMatch(/^zed:\$2y\$10\$/);
+    expect(bcryptHash("ann-password-456", "ABCDEFGHIJKLMNOPQRSTUu", 5)).toBe(hash);
+    expect(bcryptHash("other-password-1", "ABCDEFGHIJKLMNOPQRSTUu", 5)).not.toBe(hash);
+    expect(bcryptHash("x", "ABCDEFGHIJKLMNOPQRSTUu", 10)).toMatch(/^\$2y\$10\$/);
   });
 });
 
 describe("redis.conf", () => {
-  it("is a bounded LRU cache without persistence, password-protected", () => {
-    const conf = renderRedisConfig({ maxMemoryMb: 48, password: "pw123" });
+  it("is a bounded LRU cache without persistence, its password in the included auth file", () => {
+    const conf = renderRedisConfig({ maxMemoryMb: 48 });
     const lines = conf.split("\n");
-    expect(lines).toEqual(expect.arrayContaining(["maxmemory 48mb", "maxmemory-policy allkeys-lru", 'save ""', "appendonly no", "requirepass pw123"]));
+    expect(lines).toEqual(expect.arrayContaining(["maxmemory 48mb", "maxmemory-policy allkeys-lru", 'save ""', "appendonly no", "include /usr/local/etc/redis/auth.conf"]));
+    expect(conf).not.toContain("requirepass");
+    expect(renderRedisAuth("pw123")).toBe("requirepass pw123\n");
   });
 });

@@ -3,14 +3,13 @@ import { readStackConfig } from "../../offline/stackConfig";
 import { byName, diff, plainInputs } from "../support/resources";
 import { keyValue, withKey } from "../support/config";
 
-/** What rewrites the user list: the htpasswd job without the edge, the edge's config job with it. */
-const credentialWriter: Record<string, string> = { local: "regstack-users-writer", nas: "regstack-pr4100-edge-writer" };
+/** What rewrites the user list on every stack: the installer of the edge's secret files (its users file). */
+const writer = "regstack-edge-secret-writer";
 
 describe.each(["local", "nas"])("config edits on the %s stack", (stack) => {
   const base = readStackConfig(stack);
-  const writer = credentialWriter[stack];
 
-  it("adding a user changes only the credential resources, never the registry container or its data", async () => {
+  it("adding a user changes only its password, its salt and the edge's users file: nothing restarts", async () => {
     const users = keyValue<object[]>(base, "users");
     const before = await evaluateConfig(base);
     const after = await evaluateConfig(withKey(base, "users", [...users, { name: "newbie", role: "push" }]));
@@ -19,6 +18,10 @@ describe.each(["local", "nas"])("config edits on the %s stack", (stack) => {
     expect(d.removed).toEqual([]);
     expect(d.changed).toEqual([writer]);
     expect(plainInputs(byName(after, "regstack-registry-container"))).toEqual(plainInputs(byName(before, "regstack-registry-container")));
+    expect(plainInputs(byName(after, "regstack-edge-container"))).toEqual(plainInputs(byName(before, "regstack-edge-container")));
+    // The Caddyfile does not change for a push user: only the users file does.
+    const caddyfile = (e: typeof before) => e.files.find((f) => f.service === "edge" && f.path.endsWith("/Caddyfile"))!.content;
+    expect(caddyfile(after)).toBe(caddyfile(before));
     expect(after.outputs.loginCommands).toHaveProperty("newbie");
   });
 
@@ -45,8 +48,8 @@ describe.each(["local", "nas"])("config edits on the %s stack", (stack) => {
       "regstack-mirror-gcr-prepare",
     ]);
     expect(d.removed).toEqual([]);
-    // Behind the edge the new cache's site joins the Caddyfile and its port joins the edge's ports.
-    expect(d.changed).toEqual(stack === "nas" ? ["regstack-pr4100-edge-container", "regstack-pr4100-edge-writer"] : []);
+    // The new cache's site joins the Caddyfile and its port joins the edge's published ports.
+    expect(d.changed).toEqual(["regstack-edge-container", "regstack-edge-writer"]);
     expect((after.outputs.mirrors as Record<string, { url: string }>).gcr.url).toMatch(/:5009$/);
   });
 });

@@ -67,32 +67,27 @@ describe.each(each())("stack %s under the offline engine", (stack) => {
   });
 
   it("retains every data volume on delete", () => {
-    // Derived volumes (htpasswd, edge config) are rewritten by their jobs; everything else is data.
-    const data = ofType(e(), VOLUME).filter((v) => !v.name.endsWith("-users-volume") && !v.name.endsWith("-edge-config"));
+    // Config volumes are rewritten by their installers; everything else is data.
+    const data = ofType(e(), VOLUME).filter((v) => !v.name.endsWith("-config"));
     const onHostPaths = services(e()).some((c) => ((c.inputs.volumes as { hostPath?: string }[]) ?? []).some((v) => v.hostPath));
     // With a dataPath, data sits in host directories that no resource owns, so nothing can delete it.
     expect(data.length > 0 || onHostPaths).toBe(true);
     for (const v of data) expect(v.retainOnDelete).toBe(true);
   });
 
-  const edges = () => services(e()).filter((c) => c.name.endsWith("-edge-container"));
+  const edges = () => services(e()).filter((c) => /^regstack-edge(-[a-z0-9-]+)?-container$/.test(c.name));
 
-  it("never starts a service before the file holding its users is written", () => {
-    if (edges().length === 0) {
-      const registry = byName(e(), "regstack-registry-container");
-      expect(registry.dependsOn).toContain(byName(e(), "regstack-users-writer").urn);
-    }
+  it("has an edge on every stack, which never starts before its users file is written", () => {
+    expect(edges().length).toBeGreaterThan(0);
     for (const edge of edges()) {
       expect(edge.dependsOn).toContain(byName(e(), edge.name.replace(/-container$/, "-writer")).urn);
     }
   });
 
-  it("publishes only what users need, on the configured bind address", () => {
+  it("publishes the edge alone, on the configured bind address", () => {
     const published = services(e()).flatMap((c) => ((c.inputs.ports as { ip: string }[]) ?? []).map((p) => ({ name: c.name, ip: p.ip })));
-    const allowed = edges().length > 0 ? /-edge-container$/ : /registry-container|ui-container|mirror-.*-container/;
-    for (const p of published) expect(p.name).toMatch(allowed);
-    const redis = e().resources.find((r) => r.name === "regstack-redis-container");
-    if (redis) expect(redis.inputs.ports).toEqual([]);
+    expect(published.length).toBeGreaterThan(0);
+    for (const p of published) expect(p.name).toMatch(/^regstack-edge(-[a-z0-9-]+)?-container$/);
     expect(new Set(published.map((p) => p.ip)).size).toBe(1);
   });
 
@@ -107,10 +102,63 @@ describe.each(each())("stack %s under the offline engine", (stack) => {
     expect(containsSecret(e().outputs.credentials)).toBe(true);
   });
 
-  it("marks every uploaded config and htpasswd secret in the container inputs", () => {
+  it("uploads plain config files in plain (previews show their diffs) and secret files as secrets", () => {
+    const secretNames = new Set(e().files.filter((f) => f.secret).map((f) => f.path.split("/").pop()));
+    const caddyfiles = ofType(e(), CONTAINER).filter((c) => ((reveal(c.inputs.uploads) as { file: string }[] | undefined) ?? []).some((u) => u.file.endsWith("/Caddyfile")));
+    expect(caddyfiles.length).toBe(edges().length);
     for (const c of ofType(e(), CONTAINER)) {
-      const uploads = c.inputs.uploads;
-      if (uploads && (reveal(uploads) as unknown[]).length > 0) expect(containsSecret(uploads)).toBe(true);
+      const names = ((reveal(c.inputs.uploads) as { file: string }[] | undefined) ?? []).map((u) => u.file.split("/").pop()!);
+      const anySecret = names.some((n) => secretNames.has(n));
+      // An upload list is one input: secret as a whole when it holds a secret file, plain otherwise.
+      expect({ [c.name]: containsSecret(c.inputs.uploads ?? []) }).toEqual({ [c.name]: anySecret });
+    }
+    // The Caddyfile travels apart from the users file and keys, so a preview shows its diff.
+    for (const c of caddyfiles) expect(containsSecret(c.inputs.uploads)).toBe(false);
+  });
+
+  it("renders no secret value into any plain file: passwords, http secrets, Redis and upstream passwords, private keys", () => {
+    const secrets = [
+      ...ofType(e(), "random:index/randomPassword:RandomPassword").map((r) => deterministicText(`password/${r.name}`, r.inputs.length as number)),
+      ...Object.values(testCredentials(e())),
+      ...e().files.filter((f) => f.secret).map((f) => f.content.trim()),
+    ];
+    const plain = e().files.filter((f) => !f.secret);
+    for (const f of plain) {
+      const leaks = secrets.filter((v) => v.length > 0 && f.content.includes(v));
+      expect({ [`${f.service}:${f.path}`]: leaks }).toEqual({ [`${f.service}:${f.path}`]: [] });
+      expect(f.content).not.toContain("PRIVATE KEY");
+      expect(f.content).not.toMatch(/\$2[aby]\$\d\d\$/);
+    }
+    // Every configuration file is plain; only hashes, keys and passwords are secret files.
+    for (const f of plain) expect(f.path).not.toMatch(/users$|\.key$|auth\.conf$/);
+    for (const f of e().files.filter((x) => x.secret)) expect(f.path).toMatch(/\/users$|\.key$|\/auth\.conf$/);
+    expect(plain.map((f) => f.path)).toEqual(expect.arrayContaining(["/etc/caddy/live/Caddyfile"]));
+  });
+
+  it("declares exactly the described services, each translated from its description alone", () => {
+    const described = e().platform!.services;
+    const containers = services(e());
+    expect(containers.map((c) => c.name).sort()).toEqual(described.map((d) => `regstack-${d.id}-container`).sort());
+    for (const d of described) {
+      const c = reveal(byName(e(), `regstack-${d.id}-container`).inputs) as Record<string, unknown>;
+      expect(c.image).toBe(images[d.image]);
+      expect(c.name).toBe(`regstack-${e().stack}-${d.role}`);
+      expect(c.user).toBe(d.user);
+      expect(c.readOnly).toBe(d.readOnlyRoot);
+      expect(c.command).toEqual(d.command);
+      expect((c.networksAdvanced as { aliases: string[] }[])[0].aliases).toEqual(d.aliases);
+      const envNames = ((c.envs as string[] | undefined) ?? []).map((v) => v.split("=")[0]).sort();
+      expect(envNames).toEqual([...Object.keys(d.env), ...Object.keys(d.secretEnv)].sort());
+      const ports = ((c.ports as { internal: number }[] | undefined) ?? []).map((p) => p.internal).sort();
+      expect(ports).toEqual(d.ports.filter((p) => p.published).map((p) => p.port).sort());
+      const uploads = ((c.uploads as { file: string }[] | undefined) ?? []).map((u) => u.file).sort();
+      expect(uploads).toEqual(d.files.filter((f) => f.onChange === "restart").map((f) => f.path).sort());
+      const installed = ["writer", "secret-writer"].flatMap((w) => {
+        const installer = e().resources.find((r) => r.name === `regstack-${d.id}-${w}`);
+        return installer ? (reveal(installer.inputs.uploads) as { file: string }[]).map((u) => u.file.split("/").pop()) : [];
+      });
+      expect(installed.sort()).toEqual(d.files.filter((f) => f.onChange === "reload").map((f) => f.path.split("/").pop()).sort());
+      expect(c.memory).toBe((e().platform!.spec.target.resources)[d.resources].memoryMb);
     }
   });
 
@@ -126,9 +174,12 @@ describe.each(each())("stack %s under the offline engine", (stack) => {
 });
 
 describe("stack specifics", () => {
-  it("local binds every port to loopback and is not protected", () => {
+  it("local serves plain HTTP through the edge on loopback and is not protected", () => {
     const e = evaluations.get("local")!;
-    for (const c of services(e)) for (const p of (c.inputs.ports as { ip: string }[]) ?? []) expect(p.ip).toBe("127.0.0.1");
+    const edge = byName(e, "regstack-edge-container");
+    expect((edge.inputs.ports as { ip: string; external: number }[]).map((p) => `${p.ip}:${p.external}`).sort()).toEqual(["127.0.0.1:5000", "127.0.0.1:5001", "127.0.0.1:5080"]);
+    expect(e.outputs.registryUrl).toBe("http://localhost:5000");
+    expect(e.files.find((f) => f.path === "/etc/caddy/live/Caddyfile")!.content).toContain("http://:5000 {");
     expect(byName(e, "regstack-registry-data").protect).toBe(false);
   });
 

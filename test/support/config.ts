@@ -1,5 +1,5 @@
-import { SpecError, SpecIssue } from "../../components/spec/issues";
-import { parseSpec, RawConfig } from "../../components/spec/parse";
+import { ConfigError, ConfigIssue } from "../../components/config/issues";
+import { parseSpec, RawConfig } from "../../components/config/parse";
 import { StackConfig } from "../../offline/stackConfig";
 
 /** Builds engine-style config (objects as JSON text) from plain values keyed without the namespace. */
@@ -31,11 +31,11 @@ export function keyValue<T>(config: StackConfig, key: string): T {
 }
 
 /** Every problem the spec layer finds in a config ([] when it is valid). */
-export function problemsOf(values: Record<string, unknown>, secretKeys: string[] = []): SpecIssue[] {
+export function problemsOf(values: Record<string, unknown>, secretKeys: string[] = []): ConfigIssue[] {
   try {
     parseSpec(rawConfig(values, secretKeys));
   } catch (err) {
-    if (err instanceof SpecError) return [...err.issues];
+    if (err instanceof ConfigError) return [...err.issues];
     throw err;
   }
   return [];

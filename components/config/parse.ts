@@ -1,0 +1,137 @@
+/** Reads the raw stack config into a validated PlatformSpec: decode every key, check across keys, build. */
+import { CheckContext, NAMESPACE } from "./checks";
+import { Decoder, Field } from "./decoders";
+import { ConfigError, ConfigIssue, IssueList } from "./issues";
+import { isLoopback } from "./patterns";
+import { schema, TopKey } from "./schema";
+import { buildClients, checkClients } from "./sections/clients";
+import { buildDocker, buildDockerHosts, checkDocker } from "./sections/docker";
+import { buildMirrors, checkMirrors } from "./sections/mirrors";
+import { checkNotifications } from "./sections/notifications";
+import { checkRedis } from "./sections/registry";
+import { buildTls, checkTls, tlsModeOf } from "./sections/tls";
+import { buildUsers, checkUsers } from "./sections/users";
+import { unknownKeyMessage } from "./suggest";
+import { PlatformSpec } from "./types";
+
+export { NAMESPACE };
+
+/** The stack's raw config as the engine hands it over: `regstack:key` → string (objects as JSON). */
+export interface RawConfig {
+  readonly values: Readonly<Record<string, string>>;
+  /** Keys marked secret (set with `pulumi config set --secret`). */
+  readonly secretKeys: readonly string[];
+  readonly stack: string;
+}
+
+type Schema = typeof schema;
+type FieldType<F> = F extends Field<infer T> ? T : F extends Decoder<infer T> ? T : never;
+type RawSpec = { -readonly [K in TopKey]: FieldType<Schema[K]> };
+
+/** Reads the raw config into a validated PlatformSpec, or throws a ConfigError listing every problem. */
+export function parseSpec(raw: RawConfig): PlatformSpec {
+  const issues = new IssueList();
+  const known = Object.keys(schema);
+  const given = new Map<string, unknown>();
+  for (const [fullKey, text] of Object.entries(raw.values)) {
+    const [namespace, ...rest] = fullKey.split(":");
+    if (namespace !== NAMESPACE) continue;
+    const key = rest.join(":");
+    if (!known.includes(key)) {
+      issues.add(fullKey, unknownKeyMessage(key, known));
+      continue;
+    }
+    given.set(key, fromConfigText(text, fullKey, issues));
+  }
+
+  const decoded: Partial<RawSpec> = {};
+  for (const key of known as TopKey[]) {
+    const field = schema[key] as Field<unknown>;
+    const path = `${NAMESPACE}:${key}`;
+    const value = given.get(key);
+    const write = decoded as Record<string, unknown>;
+    if (value === undefined) {
+      if (field.fallback) write[key] = field.fallback();
+      else if (!field.optional) issues.add(path, `is required; ${requiredHint(key)}`);
+    } else {
+      write[key] = field.decode(value, path, issues);
+    }
+  }
+  const spec = decoded as RawSpec;
+  const decodeFailed = !issues.empty;
+  try {
+    checkAcrossKeys(spec, { secretKeys: raw.secretKeys }, issues);
+  } catch (err) {
+    // Checks across keys read values that may have failed to decode: then the decode problems
+    // already listed are what the user needs; anything else is a bug.
+    if (!decodeFailed) throw err;
+  }
+  if (!issues.empty) throw new ConfigError(dedupe(issues.all));
+  return buildSpec(spec, raw.stack);
+}
+
+/** One message per key: a value that failed to decode is not also reported by a check across keys. */
+function dedupe(all: readonly ConfigIssue[]): ConfigIssue[] {
+  const seen = new Set<string>();
+  return all.filter((i) => (seen.has(i.path) ? false : (seen.add(i.path), true)));
+}
+
+function requiredHint(key: string): string {
+  if (key === "users") return 'add at least one user, e.g. [{name: "ci", role: "push"}]';
+  return "set it in Pulumi.<stack>.yaml";
+}
+
+/** Pulumi hands objects and lists over as JSON text, scalars as plain text. */
+function fromConfigText(text: string, path: string, issues: IssueList): unknown {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith("{") && !trimmed.startsWith("[")) return text;
+  try {
+    return JSON.parse(trimmed) as unknown;
+  } catch {
+    issues.add(path, "expected a YAML object or list (the value did not parse)");
+    return undefined;
+  }
+}
+
+/** Every section's checks, each guarded so one section's bad value does not hide another's problems. */
+function checkAcrossKeys(spec: RawSpec, ctx: CheckContext, issues: IssueList): void {
+  const checks: (() => void)[] = [
+    () => checkDocker(spec, issues),
+    () => checkUsers(spec, ctx, issues),
+    () => checkMirrors(spec, ctx, issues),
+    () => checkTls(spec, ctx, issues),
+    () => checkClients(spec, tlsModeOf(spec), ctx, issues),
+    () => checkNotifications(spec, issues),
+    () => checkRedis(spec, issues),
+  ];
+  let failure: unknown;
+  for (const check of checks) {
+    try {
+      check();
+    } catch (err) {
+      failure ??= err;
+    }
+  }
+  if (failure !== undefined) throw failure;
+}
+
+function buildSpec(spec: RawSpec, stack: string): PlatformSpec {
+  const hosts = buildDockerHosts(spec);
+  return {
+    stack,
+    domain: spec.domain ?? hosts[0].address,
+    loopbackOnly: isLoopback(spec.bindAddress),
+    registry: spec.registry,
+    ui: spec.ui,
+    redis: spec.redis,
+    access: spec.access,
+    tls: buildTls(spec),
+    edge: spec.edge,
+    users: buildUsers(spec),
+    mirrors: buildMirrors(spec),
+    notifications: spec.notifications,
+    clients: buildClients(spec),
+    data: spec.data,
+    target: buildDocker(spec),
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * The stack config schema: every `regstack:*` key, in the order the reference lists them. Each
+ * capability's keys, defaults and documentation live in its own file under sections/.
+ */
+import { clientKeys } from "./sections/clients";
+import { dataKeys } from "./sections/data";
+import { dockerKeys } from "./sections/docker";
+import { mirrorKeys } from "./sections/mirrors";
+import { notificationKeys } from "./sections/notifications";
+import { registryKeys } from "./sections/registry";
+import { tlsKeys } from "./sections/tls";
+import { userKeys } from "./sections/users";
+
+export const schema = {
+  target: dockerKeys.target,
+  docker: dockerKeys.docker,
+  domain: tlsKeys.domain,
+  bindAddress: dockerKeys.bindAddress,
+  ports: dockerKeys.ports,
+  registry: registryKeys.registry,
+  ui: registryKeys.ui,
+  redis: registryKeys.redis,
+  access: userKeys.access,
+  tls: tlsKeys.tls,
+  edge: tlsKeys.edge,
+  users: userKeys.users,
+  mirrors: mirrorKeys.mirrors,
+  resources: dockerKeys.resources,
+  logs: dockerKeys.logs,
+  notifications: notificationKeys.notifications,
+  clients: clientKeys.clients,
+  data: dataKeys.data,
+} as const;
+
+export type TopKey = keyof typeof schema;

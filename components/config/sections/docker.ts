@@ -1,0 +1,130 @@
+/**
+ * The docker target: `regstack:target`, `regstack:docker`, `regstack:bindAddress`, `regstack:ports`,
+ * `regstack:resources`, `regstack:logs`, and which host runs each cache (`regstack:mirrors[].host`).
+ */
+import { decimal, int, listOf, object, oneOf, optional, required, section, str, withDefault } from "../decoders";
+import { duplicates } from "../checks";
+import { IssueList } from "../issues";
+import { absolutePath, byteSize, dnsLabel, dockerEndpoint, hostName, ipv4 } from "../patterns";
+import { DockerHost, DockerTarget } from "../types";
+
+const LOCAL_DOCKER = "unix:///var/run/docker.sock";
+
+const limits = (memoryMb: number, cpus: string, role: string, cpuNote?: string) =>
+  section(
+    {
+      memoryMb: withDefault(int(16, 65536, " (MiB)"), memoryMb, { type: "MiB", text: "Memory limit (swap off)." }),
+      cpus: withDefault(decimal(0.05, 64), cpus, { type: "number", text: cpuNote ?? "CPU limit." }),
+    },
+    { type: "object", text: `Limits of ${role}.` },
+  );
+
+const dockerHost = object({
+  name: required(str(dnsLabel), { type: "name", text: "Short name, used in resource names and by `mirrors[].host`." }),
+  url: required(str(dockerEndpoint), { type: "endpoint", text: "`unix:///path`, `ssh://[user@]host[:port]` or `tcp://host:port`." }),
+  sshOpts: withDefault(listOf(str()), [], { type: "list of strings", text: 'Extra ssh options (ssh:// only), e.g. `["-o", "StrictHostKeyChecking=accept-new"]`.' }),
+  address: optional(str(hostName), { type: "host name or IP", default: "host of the url, or `localhost`", text: "Name clients use to reach services on this host." }),
+  dataPath: optional(str(absolutePath), { type: "absolute path", default: "named volumes", text: "Host directory for data (`<dataPath>/registry`, `<dataPath>/mirror-<name>`, `<dataPath>/edge`)." }),
+});
+
+export const dockerKeys = {
+  target: withDefault(oneOf(["docker"] as const), "docker", { type: "`docker`", text: "Where the platform runs." }),
+  docker: section(
+    {
+      hosts: withDefault(listOf(dockerHost, { min: 1 }), () => [{ name: "local", url: LOCAL_DOCKER, sshOpts: [] }], {
+        type: "list",
+        default: "`[{name: local, url: unix:///var/run/docker.sock}]`",
+        text: "Docker engines; the first runs the registry, UI and Redis.",
+      }),
+    },
+    { type: "object", default: "local engine", text: "Docker hosts." },
+  ),
+  bindAddress: withDefault(str(ipv4), "127.0.0.1", { type: "IPv4", text: "Address the edge's published ports bind to." }),
+  ports: section(
+    {
+      registry: withDefault(int(1, 65535), 5000, { type: "port", text: "The registry's port at the edge." }),
+      ui: withDefault(int(1, 65535), 5080, { type: "port", text: "The UI's port at the edge." }),
+    },
+    { type: "object", text: "The edge's published ports (port routing)." },
+  ),
+  resources: section(
+    {
+      registry: limits(512, "1", "the registry"),
+      mirror: limits(256, "0.5", "each cache"),
+      ui: limits(64, "0.25", "the UI"),
+      redis: limits(96, "0.25", "Redis"),
+      edge: limits(128, "1", "the edge (Caddy)", "CPU limit. TLS costs CPU: at 0.5, pushes through the edge ran at 40 % of direct in `npm run bench`; at 1, about 70 %."),
+    },
+    { type: "object", text: "Container limits per role." },
+  ),
+  logs: section(
+    {
+      maxSize: withDefault(str(byteSize), "10m", { type: "size", text: "Size of one log file." }),
+      maxFiles: withDefault(int(1, 100), 3, { type: "number", text: "Files kept." }),
+    },
+    { type: "object", text: "Container log rotation (json-file)." },
+  ),
+};
+
+type HostRaw = { readonly name: string; readonly url: string; readonly sshOpts: readonly string[]; readonly address?: string; readonly dataPath?: string };
+type Limits = { readonly memoryMb: number; readonly cpus: string };
+
+/** What the docker target's checks and build read. */
+export interface DockerRaw {
+  readonly docker: { readonly hosts: readonly HostRaw[] };
+  readonly bindAddress: string;
+  readonly ports: { readonly registry: number; readonly ui: number };
+  readonly ui: { readonly enabled: boolean };
+  readonly mirrors: readonly { readonly name: string; readonly port: number; readonly host?: string }[];
+  readonly resources: { readonly registry: Limits; readonly mirror: Limits; readonly ui: Limits; readonly redis: Limits; readonly edge: Limits };
+  readonly logs: { readonly maxSize: string; readonly maxFiles: number };
+}
+
+export function checkDocker(raw: DockerRaw, issues: IssueList): void {
+  const hosts = raw.docker.hosts;
+  const hostNames = hosts.map((h) => h.name);
+  duplicates(hosts, (h) => h.name, (i) => `regstack:docker.hosts[${i}].name`, "host name", issues);
+  hosts.forEach((h, i) => {
+    if (h.sshOpts.length > 0 && !h.url.startsWith("ssh://")) {
+      issues.add(`regstack:docker.hosts[${i}].sshOpts`, "only applies to ssh:// hosts; remove it or use an ssh:// url");
+    }
+  });
+  raw.mirrors.forEach((m, i) => {
+    if (m.host !== undefined && !hostNames.includes(m.host)) {
+      issues.add(`regstack:mirrors[${i}].host`, `expected one of the hosts in regstack:docker.hosts (${hostNames.join(", ")}), got "${m.host}"`);
+    }
+  });
+  // The edge on each host listens on its services' ports: two services may not share one.
+  const published: { port: number; host: string; path: string }[] = [{ port: raw.ports.registry, host: hostNames[0], path: "regstack:ports.registry" }];
+  if (raw.ui.enabled) published.push({ port: raw.ports.ui, host: hostNames[0], path: "regstack:ports.ui" });
+  raw.mirrors.forEach((m, i) => published.push({ port: m.port, host: m.host ?? hostNames[0], path: `regstack:mirrors[${i}].port` }));
+  const taken = new Map<string, string>();
+  for (const p of published) {
+    const k = `${p.host}:${p.port}`;
+    const first = taken.get(k);
+    if (first) issues.add(p.path, `port ${p.port} on host "${p.host}" is already used by ${first}`);
+    else taken.set(k, p.path);
+  }
+}
+
+function defaultAddress(url: string): string {
+  const match = /^(?:ssh|tcp):\/\/(?:[^@/]+@)?([^/:]+)/.exec(url);
+  return match ? match[1] : "localhost";
+}
+
+export function buildDockerHosts(raw: DockerRaw): DockerHost[] {
+  return raw.docker.hosts.map((h) => ({ name: h.name, url: h.url, sshOpts: h.sshOpts, address: h.address ?? defaultAddress(h.url), dataPath: h.dataPath }));
+}
+
+export function buildDocker(raw: DockerRaw): DockerTarget {
+  const hosts = buildDockerHosts(raw);
+  return {
+    kind: "docker",
+    hosts,
+    bindAddress: raw.bindAddress,
+    ports: { registry: raw.ports.registry, ui: raw.ports.ui, mirrors: Object.fromEntries(raw.mirrors.map((m) => [m.name, m.port])) },
+    mirrorHosts: Object.fromEntries(raw.mirrors.map((m) => [m.name, m.host ?? hosts[0].name])),
+    logs: raw.logs,
+    resources: raw.resources,
+  };
+}

@@ -1,0 +1,60 @@
+/** Pull-through caches, one per upstream: `regstack:mirrors`. */
+import * as pulumi from "@pulumi/pulumi";
+import { CheckContext, duplicates, requireSecret } from "../checks";
+import { int, listOf, object, optional, required, str, withDefault } from "../decoders";
+import { IssueList } from "../issues";
+import { dnsLabel, duration, httpsUrl } from "../patterns";
+import { MirrorSpec } from "../types";
+
+/** Default pull-through cache when a stack names none: Docker Hub on 5001. */
+export const DEFAULT_MIRRORS = [{ name: "dockerhub", upstream: "https://registry-1.docker.io", port: 5001 }];
+
+const mirror = object({
+  name: required(str(dnsLabel), { type: "name", text: "Cache name (`mirror-<name>` on the platform network)." }),
+  upstream: required(str(httpsUrl), { type: "URL", text: "e.g. `https://registry-1.docker.io`, `https://ghcr.io`." }),
+  port: required(int(1, 65535), { type: "port", text: "The edge's port for this cache (port routing)." }),
+  host: optional(str(dnsLabel), { type: "host name", default: "first host", text: "Which of `docker.hosts` runs it (docker target)." }),
+  username: optional(str({ minLength: 1 }), { type: "string", text: "Upstream user (with `password`)." }),
+  password: optional(str({ minLength: 1, expected: "a password or token" }), { type: "secret", text: "Upstream password or token." }),
+  ttl: optional(str(duration), { type: "duration", default: "7 days (registry default)", text: "Cache TTL, registry 3.x only (e.g. `168h`)." }),
+});
+
+export const mirrorKeys = {
+  mirrors: withDefault(listOf(mirror), () => DEFAULT_MIRRORS.map((m) => ({ ...m })), {
+    type: "list",
+    default: "Docker Hub on 5001",
+    text: "Pull-through caches, one per upstream; `[]` for none.",
+  }),
+};
+
+type MirrorRaw = {
+  readonly name: string;
+  readonly upstream: string;
+  readonly username?: string;
+  readonly password?: string;
+  readonly ttl?: string;
+};
+
+export function checkMirrors(raw: { mirrors: readonly MirrorRaw[]; registry: { version: string } }, ctx: CheckContext, issues: IssueList): void {
+  duplicates(raw.mirrors, (m) => m.name, (i) => `regstack:mirrors[${i}].name`, "mirror name", issues);
+  raw.mirrors.forEach((m, i) => {
+    const at = `regstack:mirrors[${i}]`;
+    if (m.ttl !== undefined && raw.registry.version === "2.8") {
+      issues.add(`${at}.ttl`, 'is supported by registry 3.x only; registry 2.8 keeps proxied content 7 days (remove ttl or set regstack:registry.version to "3")');
+    }
+    if ((m.username === undefined) !== (m.password === undefined)) {
+      issues.add(m.username === undefined ? `${at}.username` : `${at}.password`, "upstream credentials need both username and password");
+    }
+  });
+  requireSecret(raw.mirrors, "mirrors", ctx, issues);
+}
+
+export function buildMirrors(raw: { mirrors: readonly MirrorRaw[] }): MirrorSpec[] {
+  return raw.mirrors.map((m) => ({
+    name: m.name,
+    upstream: m.upstream.replace(/\/+$/, ""),
+    username: m.username,
+    password: m.password === undefined ? undefined : pulumi.secret(m.password),
+    ttl: m.ttl,
+  }));
+}

@@ -1,0 +1,166 @@
+/** TLS and the edge: `regstack:domain`, `regstack:tls`, `regstack:edge`. */
+import * as pulumi from "@pulumi/pulumi";
+import { createPrivateKey, X509Certificate } from "crypto";
+import { CheckContext } from "../checks";
+import { int, listOf, object, oneOf, optional, required, section, str, withDefault } from "../decoders";
+import { IssueList } from "../issues";
+import { email, hostName, ipv4, isLoopback, isPublicDnsName, pem } from "../patterns";
+import { EdgeRouting, TlsMode, TlsSpec } from "../types";
+
+/** Caddy's internal issuer caps a leaf's lifetime at its intermediate lifetime setting (7 days). */
+export const INTERNAL_MAX_HOURS = 168;
+
+export const tlsKeys = {
+  domain: optional(str(hostName), { type: "host name", default: "first host's address", text: "Name clients use for the registry." }),
+  tls: section(
+    {
+      mode: optional(oneOf(["off", "internal", "provided", "acme"] as const), {
+        type: "`off`/`internal`/`provided`/`acme`",
+        default: "`off` on a loopback bind, else `internal`",
+        text: "`off`: plain HTTP at the edge, loopback binds only. `internal`: Caddy's CA signs leaves with an intermediate issued by a root regstack generates (the root key stays in Pulumi state; `caCertPem` is exported). `provided`: a CA and server certificate generated with @pulumi/tls, or the PEMs in `certificate`. `acme`: a public CA (needs a public `domain` and `email`).",
+      }),
+      email: optional(str(email), { type: "email", text: "ACME account contact (acme only)." }),
+      names: withDefault(listOf(str(hostName)), [], { type: "list of DNS names", text: "Extra names the registry answers to (in the certificate and the edge's sites)." }),
+      ips: withDefault(listOf(str(ipv4)), [], { type: "list of IPv4", text: "Extra IPs the registry answers to (not with acme)." }),
+      validityHours: optional(int(24, 87600, " hours"), {
+        type: "hours",
+        default: "`72` (internal), `2160` (provided)",
+        text: `Server certificate lifetime. Internal: Caddy's short-lived leaves (at most ${INTERNAL_MAX_HOURS}), renewed by Caddy with a third of their life left. Provided: the generated certificate.`,
+      }),
+      earlyRenewalHours: withDefault(int(1, 8760, " hours"), 720, {
+        type: "hours",
+        text: "Generated certificates (the provided server certificate, the internal intermediate) are replaced by `pulumi up` this long before they expire.",
+      }),
+      caValidityHours: withDefault(int(720, 175200, " hours"), 87600, { type: "hours", text: "Lifetime of the root CA regstack generates (internal and provided)." }),
+      certificate: optional(
+        object({
+          cert: required(str(pem("CERTIFICATE")), { type: "PEM", text: "Server certificate chain." }),
+          key: required(str(pem("PRIVATE KEY")), {
+            type: "secret PEM",
+            text: "Its private key: `pulumi config set --secret --path 'regstack:tls.certificate.key' < key.pem`.",
+          }),
+          ca: optional(str(pem("CERTIFICATE")), { type: "PEM", text: "The CA that issued it, exported as `caCertPem` for clients." }),
+        }),
+        { type: "object", text: "Supplied PEMs for mode `provided` (the whole `regstack:tls` key becomes secret)." },
+      ),
+    },
+    { type: "object", text: "TLS at the edge." },
+  ),
+  edge: section(
+    {
+      routing: withDefault(oneOf(["port", "host"] as const), "port", {
+        type: "`port` or `host`",
+        text: "`port`: each service on its own port of the domain. `host`: all on `httpsPort`, as `<domain>`, `ui.<domain>`, `<mirror>.<domain>` (DNS needed; TLS only).",
+      }),
+      httpsPort: withDefault(int(1, 65535), 443, { type: "port", text: "The edge's port with host routing." }),
+    },
+    { type: "object", text: "The Caddy edge, the only published service on every stack." },
+  ),
+};
+
+type TlsRaw = {
+  readonly mode?: TlsMode;
+  readonly email?: string;
+  readonly names: readonly string[];
+  readonly ips: readonly string[];
+  readonly validityHours?: number;
+  readonly earlyRenewalHours: number;
+  readonly caValidityHours: number;
+  readonly certificate?: { readonly cert: string; readonly key: string; readonly ca?: string };
+};
+
+/** What the TLS checks read from other sections. */
+export interface TlsCheckInput {
+  readonly tls: TlsRaw;
+  readonly edge: { readonly routing: EdgeRouting };
+  readonly domain?: string;
+  readonly bindAddress: string;
+  readonly ports: { readonly registry: number; readonly ui: number };
+  readonly mirrors: readonly { readonly port: number }[];
+}
+
+/** TLS off is allowed on a loopback bind only; the default follows the bind. */
+export function tlsModeOf(raw: { tls: { mode?: TlsMode }; bindAddress: string }): TlsMode {
+  return raw.tls.mode ?? (isLoopback(raw.bindAddress) ? "off" : "internal");
+}
+
+/** Server certificate lifetime: short-lived leaves Caddy renews itself, or a 90-day generated one. */
+function validityOf(mode: TlsMode, given: number | undefined): number {
+  return given ?? (mode === "internal" ? 72 : 2160);
+}
+
+export function checkTls(raw: TlsCheckInput, ctx: CheckContext, issues: IssueList): void {
+  const mode = tlsModeOf(raw);
+  const tls = raw.tls;
+  if (mode === "off" && !isLoopback(raw.bindAddress)) {
+    issues.add("regstack:tls.mode", `"off" serves registry logins in clear text; it is only allowed with a loopback regstack:bindAddress (got ${raw.bindAddress}); use "internal", "provided" or "acme"`);
+  }
+  if (mode === "off" && raw.edge.routing === "host") {
+    issues.add("regstack:edge.routing", 'host routing needs TLS (names are told apart by SNI); use "port" with regstack:tls.mode "off"');
+  }
+  if (mode === "acme") {
+    if (tls.email === undefined) issues.add("regstack:tls.email", "is required with mode acme (the ACME account's contact)");
+    const domain = raw.domain ?? "";
+    if (!isPublicDnsName(domain)) {
+      issues.add("regstack:domain", `mode acme needs a public DNS name a public CA can validate, got ${domain ? `"${domain}"` : "none"}`);
+    }
+    if (tls.ips.length > 0) issues.add("regstack:tls.ips", "a public ACME CA does not issue certificates for IP addresses; remove them or use mode internal/provided");
+    if (raw.edge.routing === "port") {
+      const ports = [raw.ports.registry, raw.ports.ui, ...raw.mirrors.map((m) => m.port)];
+      if (ports.includes(80)) issues.add("regstack:ports", "port 80 is taken by the ACME HTTP challenge");
+    }
+  }
+  if (tls.certificate !== undefined) {
+    if (mode !== "provided") issues.add("regstack:tls.certificate", 'applies to mode "provided" only');
+    checkPems(tls.certificate, issues);
+    if (!ctx.secretKeys.includes("regstack:tls")) {
+      issues.add("regstack:tls.certificate.key", "is stored in plaintext; set it with: pulumi config set --secret --path 'regstack:tls.certificate.key' < key.pem");
+    }
+  }
+  const validity = validityOf(mode, tls.validityHours);
+  if (mode === "internal" && validity > INTERNAL_MAX_HOURS) {
+    issues.add("regstack:tls.validityHours", `expected at most ${INTERNAL_MAX_HOURS} with mode internal (Caddy's internal issuer caps its leaves at 7 days), got ${validity}`);
+  }
+  if (mode === "provided" && tls.earlyRenewalHours >= validity) {
+    issues.add("regstack:tls.earlyRenewalHours", `expected less than regstack:tls.validityHours (${validity}), got ${tls.earlyRenewalHours}`);
+  }
+}
+
+function checkPems(certificate: { cert: string; key: string; ca?: string }, issues: IssueList): void {
+  const at = "regstack:tls.certificate";
+  let cert: X509Certificate | undefined;
+  try {
+    cert = new X509Certificate(certificate.cert);
+  } catch (err) {
+    issues.add(`${at}.cert`, `expected a PEM certificate that parses (${(err as Error).message})`);
+  }
+  try {
+    const key = createPrivateKey(certificate.key);
+    if (cert && !cert.checkPrivateKey(key)) issues.add(`${at}.key`, "does not match the certificate's public key");
+  } catch (err) {
+    issues.add(`${at}.key`, `expected a PEM private key that parses (${(err as Error).message})`);
+  }
+  if (certificate.ca !== undefined) {
+    try {
+      const ca = new X509Certificate(certificate.ca);
+      if (cert && !cert.checkIssued(ca)) issues.add(`${at}.ca`, "did not issue the certificate");
+    } catch (err) {
+      issues.add(`${at}.ca`, `expected a PEM CA certificate that parses (${(err as Error).message})`);
+    }
+  }
+}
+
+export function buildTls(raw: { tls: TlsRaw; bindAddress: string }): TlsSpec {
+  const mode = tlsModeOf(raw);
+  const t = raw.tls;
+  return {
+    mode,
+    email: t.email,
+    names: t.names,
+    ips: t.ips,
+    validityHours: validityOf(mode, t.validityHours),
+    earlyRenewalHours: t.earlyRenewalHours,
+    caValidityHours: t.caValidityHours,
+    certificate: t.certificate && { cert: t.certificate.cert, key: pulumi.secret(t.certificate.key), ca: t.certificate.ca },
+  };
+}

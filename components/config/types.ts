@@ -1,0 +1,160 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** A secret value as it flows through regstack: always a Pulumi Output marked secret. */
+export type Secret = pulumi.Output<string>;
+
+export type RegistryMajor = "3" | "2.8";
+export type UserRole = "push" | "pull";
+export type LogLevel = "error" | "warn" | "info" | "debug";
+/** off: plain HTTP at the edge (loopback only); internal: Caddy's CA with a root regstack generates; provided:
+ * a CA and server certificate generated with @pulumi/tls, or PEMs supplied; acme: a public CA. */
+export type TlsMode = "off" | "internal" | "provided" | "acme";
+export type EdgeRouting = "port" | "host";
+
+export interface TlsSpec {
+  readonly mode: TlsMode;
+  /** ACME account email (acme only). */
+  readonly email?: string;
+  /** Extra DNS names and IPs the registry answers to, besides the domain. */
+  readonly names: readonly string[];
+  readonly ips: readonly string[];
+  /** Server certificate lifetime (internal leaf lifetime, or the generated certificate's validity). */
+  readonly validityHours: number;
+  /** A generated server certificate is replaced by `pulumi up` this long before it expires. */
+  readonly earlyRenewalHours: number;
+  /** Lifetime of the CA regstack generates (internal and provided). */
+  readonly caValidityHours: number;
+  /** PEMs supplied for mode provided; when absent a CA and certificate are generated. */
+  readonly certificate?: { readonly cert: string; readonly key: Secret; readonly ca?: string };
+}
+
+/** A Docker engine regstack deploys to. The first host of a stack runs the registry. */
+export interface DockerHost {
+  /** Short name, used in resource names and by `mirrors[].host`. */
+  readonly name: string;
+  /** Docker endpoint: unix:///var/run/docker.sock, ssh://user@host or tcp://host:2376. */
+  readonly url: string;
+  /** Extra ssh options for ssh:// endpoints (e.g. ["-o", "StrictHostKeyChecking=accept-new"]). */
+  readonly sshOpts: readonly string[];
+  /** The name or IP clients use to reach services published on this host. */
+  readonly address: string;
+  /** Host directory holding regstack's data; undefined keeps data in named Docker volumes. */
+  readonly dataPath?: string;
+}
+
+export interface Limits {
+  /** Memory limit in MiB (Docker's `memory`, in MB). */
+  readonly memoryMb: number;
+  /** CPU limit as Docker's decimal `cpus` string, e.g. "1.5". */
+  readonly cpus: string;
+}
+
+export interface UserSpec {
+  readonly name: string;
+  readonly role: UserRole;
+  /** From secure config; undefined means a password is generated. */
+  readonly password?: Secret;
+}
+
+export interface MirrorSpec {
+  readonly name: string;
+  /** Upstream registry URL, e.g. https://registry-1.docker.io. */
+  readonly upstream: string;
+  readonly username?: string;
+  readonly password?: Secret;
+  /** Cache TTL (registry 3.x only), e.g. "168h". */
+  readonly ttl?: string;
+}
+
+export interface NotificationEndpoint {
+  readonly name: string;
+  readonly url: string;
+  readonly timeout: string;
+  readonly threshold: number;
+  readonly backoff: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly ignoredMediaTypes: readonly string[];
+}
+
+/** A node that gets the platform's CA and mirror settings over ssh. */
+export interface ClientSpec {
+  readonly name: string;
+  /** docker: CA under /etc/docker/certs.d; k3s: registries.yaml (+ restart on change); kind: hosts.toml in node containers. */
+  readonly kind: "docker" | "k3s" | "kind";
+  /** ssh address of the node (for kind: the Docker host running the node containers). */
+  readonly host: string;
+  readonly user: string;
+  readonly port: number;
+  /** ssh private key; undefined uses the ssh agent. */
+  readonly privateKey?: Secret;
+  /** kind node containers (kind only). */
+  readonly nodes: readonly string[];
+  /** k3s systemd unit to restart when registries.yaml changes (k3s or k3s-agent). */
+  readonly service: string;
+  /** The registry user k3s pulls as (default: the first pull user). */
+  readonly login?: string;
+}
+
+/** Limits per service role, in Docker's units (the docker target's resources). */
+export interface DockerResources {
+  readonly registry: Limits;
+  readonly mirror: Limits;
+  readonly ui: Limits;
+  readonly redis: Limits;
+  readonly edge: Limits;
+}
+
+/** The role whose limits a service takes from the target's resources table. */
+export type ResourceRole = keyof DockerResources;
+
+/** Where the platform runs on one or more Docker hosts: everything only that target needs. */
+export interface DockerTarget {
+  readonly kind: "docker";
+  readonly hosts: readonly DockerHost[];
+  /** Address published ports bind to. */
+  readonly bindAddress: string;
+  /** The edge's published ports with port routing: the registry, the UI, and each cache by name. */
+  readonly ports: { readonly registry: number; readonly ui: number; readonly mirrors: Readonly<Record<string, number>> };
+  /** Which host runs each cache, by cache name. */
+  readonly mirrorHosts: Readonly<Record<string, string>>;
+  readonly logs: { readonly maxSize: string; readonly maxFiles: number };
+  readonly resources: DockerResources;
+}
+
+/** The one target a stack deploys to (kubernetes and swarm join this union with their issues). */
+export type TargetSpec = DockerTarget;
+
+/** The validated, defaulted description of one platform: plain data, no resources. */
+export interface PlatformSpec {
+  readonly stack: string;
+  /** Name clients use for the registry (defaults to the first host's address on Docker). */
+  readonly domain: string;
+  /** Whether the edge listens beyond loopback (a LAN bind needs TLS). */
+  readonly loopbackOnly: boolean;
+  readonly registry: {
+    readonly version: RegistryMajor;
+    readonly logLevel: LogLevel;
+    readonly deleteEnabled: boolean;
+  };
+  readonly ui: { readonly enabled: boolean; readonly title: string };
+  readonly redis: { readonly enabled: boolean; readonly maxMemoryMb: number };
+  readonly access: {
+    readonly bcryptCost: number;
+    /** GET and HEAD on the registry need no login (writes still need a push user). */
+    readonly anonymousPull: boolean;
+  };
+  readonly tls: TlsSpec;
+  /** The Caddy front door, on every stack: plain HTTP on loopback when tls.mode is off. */
+  readonly edge: { readonly routing: EdgeRouting; readonly httpsPort: number };
+  readonly users: readonly UserSpec[];
+  readonly mirrors: readonly MirrorSpec[];
+  readonly notifications: readonly NotificationEndpoint[];
+  readonly clients: readonly ClientSpec[];
+  readonly data: {
+    /** `protect` on data volumes: `pulumi destroy` refuses until it is lifted. */
+    readonly protect: boolean;
+    /** When false (default) data volumes are retained by `pulumi destroy`. */
+    readonly deleteOnDestroy: boolean;
+  };
+  readonly target: TargetSpec;
+}

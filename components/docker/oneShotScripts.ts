@@ -1,0 +1,30 @@
+/** Shell scripts of the Docker target's one-shot helpers (busybox sh): file installers and data hand-over. Pure text. */
+
+/** A file an installer puts in place: staged by upload at `staged`, installed at `target` with `mode`. */
+export interface StagedFile {
+  readonly staged: string;
+  readonly target: string;
+  readonly mode: string;
+}
+
+/**
+ * Installs staged files in order, each copied beside its target and renamed over it, so a reader
+ * (Caddy's --watch) never sees a half-written file. Then, when `touch` is given and exists, its
+ * modification time is renewed: the file a service watches, so that it reloads the files it imports
+ * (Caddy 2.6 reloads on the main file's mtime only; 2.7 and later compare the adapted config).
+ */
+export function installFilesScript(files: readonly StagedFile[], touch?: string): string {
+  const installs = files.map((f) => `cp ${f.staged} ${f.target}.new && chmod ${f.mode} ${f.target}.new && mv -f ${f.target}.new ${f.target}`);
+  if (touch) installs.push(`{ [ ! -e ${touch} ] || touch ${touch}; }`);
+  return installs.join(" && ");
+}
+
+/**
+ * Hands a data directory to `owner` (uid:gid). A tree left by an older root-run service is converted
+ * once; later runs only look at the top directory. The marker file keeps the volume from being empty:
+ * Docker copies an image's mount-point directory, owner included, into an empty volume on first mount,
+ * which undid the chown (found in the end-to-end run).
+ */
+export function dataOwnerScript(dir: string, owner: string): string {
+  return `touch ${dir}/.regstack && { [ "$(stat -c %u:%g ${dir})" = "${owner}" ] || chown -R ${owner} ${dir}; }`;
+}

@@ -1,0 +1,116 @@
+/**
+ * The Docker translator: one ServiceDescription becomes a component holding its container, its data
+ * (a retained volume or a host directory), a one-shot data hand-over, and the files it reads: files
+ * that restart the service are uploads into the container; files it reloads in place live in a volume
+ * a one-shot installer writes, so changing them replaces only the installer. Nothing here knows a role.
+ */
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { ServiceDescription, ServiceFile } from "../platform/description";
+import { DockerHost, Limits } from "../config/types";
+import { dataHandover, fileInstaller } from "./oneShot";
+import { HostRuntime, healthcheckOf, serviceContainer } from "./runtime";
+import { mountAt, persistentMount } from "./storage";
+
+export interface DockerServiceArgs {
+  /** What the service is (the platform layer decides it). */
+  readonly description: ServiceDescription;
+  /** The host it runs on (its dataPath decides where data lives). */
+  readonly host: DockerHost;
+  readonly runtime: HostRuntime;
+  /** The pulled image of the service. */
+  readonly image: pulumi.Input<string>;
+  /** busybox, for the one-shot helpers. */
+  readonly toolsImage: pulumi.Input<string>;
+  readonly limits: Limits;
+  /** The containers of the services it depends on (on the same host). */
+  readonly dependsOn: readonly pulumi.Resource[];
+}
+
+/** The directory every reloadable file of a service lives in (they share one volume). */
+function reloadDir(d: ServiceDescription, files: readonly ServiceFile[]): string | undefined {
+  if (files.length === 0) return undefined;
+  const dirs = new Set(files.map((f) => f.path.slice(0, f.path.lastIndexOf("/"))));
+  if (dirs.size !== 1) throw new Error(`${d.id}: files that reload in place must share one directory, got ${[...dirs].join(", ")}`);
+  return [...dirs][0];
+}
+
+export class DockerService extends pulumi.ComponentResource {
+  public readonly container: docker.Container;
+  /** The one-shot that installs the reloadable files last (the plain ones), when the service has any. */
+  public readonly installer?: docker.Container;
+  public readonly dataVolume?: docker.Volume;
+  /** The host it runs on. */
+  public readonly placement: string;
+
+  constructor(name: string, args: DockerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    const d = args.description;
+    super(`regstack:docker:${d.component}`, name, {}, opts);
+    const { runtime } = args;
+    this.placement = d.placement;
+    const volumes: pulumi.Input<docker.types.input.ContainerVolume>[] = [];
+    const before: pulumi.Resource[] = [...args.dependsOn];
+
+    if (d.data) {
+      const data = persistentMount(`${name}-data`, args.host, runtime, d.data.name, d.data.keep, this);
+      this.dataVolume = data.volume;
+      const mount = mountAt(data, d.data.path);
+      volumes.push(mount);
+      if (d.data.owner) {
+        before.push(dataHandover(`${name}-prepare`, runtime, { image: args.toolsImage, mount, owner: d.data.owner }, { parent: this, dependsOn: data.volume ? [data.volume] : [] }));
+      }
+    }
+
+    const reloadable = d.files.filter((f) => f.onChange === "reload");
+    const liveDir = reloadDir(d, reloadable);
+    if (liveDir) {
+      const live = new docker.Volume(
+        `${name}-config`,
+        { name: `regstack-${runtime.stack}-${d.role}-config`, labels: [{ label: "io.regstack.stack", value: runtime.stack }] },
+        { parent: this, provider: runtime.provider },
+      );
+      // Secret and plain files go in by separate installers: a container's upload list is one input,
+      // secret as a whole once any file in it is, and a plain Caddyfile must stay readable in previews.
+      // Secrets first, then the plain files (the Caddyfile last), so a reload never misses a file.
+      const secrets = reloadable.filter((f) => f.secret);
+      const plain = reloadable.filter((f) => !f.secret);
+      const install = (suffix: string, files: readonly ServiceFile[], after: pulumi.Resource[], touch?: string) =>
+        fileInstaller(`${name}-${suffix}`, runtime, { image: args.toolsImage, volume: live.name, mountPath: liveDir, files, touch }, { parent: this, dependsOn: after });
+      // The secret files alone may change (a new user): their installer then touches the watched file.
+      const secretInstaller = secrets.length > 0 ? install("secret-writer", secrets, [], d.watchedFile) : undefined;
+      this.installer = plain.length > 0 ? install("writer", plain, secretInstaller ? [secretInstaller] : []) : secretInstaller;
+      volumes.push({ volumeName: live.name, containerPath: liveDir, readOnly: true });
+      before.push(...[secretInstaller, this.installer].filter((r): r is docker.Container => r !== undefined));
+    }
+
+    const uploads = d.files
+      .filter((f) => f.onChange === "restart")
+      .map((f) => ({ file: f.path, content: f.secret ? pulumi.secret(f.content) : f.content, permissions: f.mode }));
+    const envs: pulumi.Input<string>[] = [
+      ...Object.entries(d.env).map(([k, v]) => `${k}=${v}`),
+      ...Object.entries(d.secretEnv).map(([k, v]) => pulumi.secret(pulumi.interpolate`${k}=${v}`)),
+    ];
+    this.container = serviceContainer(
+      `${name}-container`,
+      runtime,
+      {
+        role: d.role,
+        image: args.image,
+        aliases: d.aliases,
+        limits: args.limits,
+        command: d.command,
+        envs,
+        user: d.user,
+        readOnly: d.readOnlyRoot,
+        tmpfs: Object.fromEntries(d.scratch.map((s) => [s.path, `rw,size=${s.sizeMb}m,mode=${s.mode}${s.uid !== undefined ? `,uid=${s.uid}` : ""}`])),
+        capabilities: d.capabilities === undefined ? undefined : { drops: ["ALL"], ...(d.capabilities.length > 0 ? { adds: [...d.capabilities] } : {}) },
+        ports: d.ports.filter((p) => p.published).map((p) => ({ internal: p.port, external: p.port })),
+        uploads,
+        volumes,
+        healthcheck: healthcheckOf(d.probe),
+      },
+      { parent: this, dependsOn: before },
+    );
+    this.registerOutputs({ container: this.container.name });
+  }
+}

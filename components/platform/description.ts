@@ -1,0 +1,107 @@
+/**
+ * The target-neutral descriptions a target translates: one ServiceDescription per running service.
+ * A target never decides what a service is; it only turns these into its own resources.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ResourceRole, Secret } from "../config/types";
+import { ImageRole } from "../images";
+
+/** What a change of a file's content does to its service. */
+export type ChangeEffect =
+  /** The service re-reads the file in place (Caddy's --watch): it is not restarted. */
+  | "reload"
+  /** The service must start again with the new file. */
+  | "restart";
+
+/** A file a service reads. */
+export interface ServiceFile {
+  /** Absolute path inside the service. Files that reload share one directory. */
+  readonly path: string;
+  readonly content: pulumi.Input<string>;
+  /** A secret file (hashes, keys, passwords): never in a plain config map or a plain upload. */
+  readonly secret: boolean;
+  readonly onChange: ChangeEffect;
+  /** Octal mode, e.g. "0444". */
+  readonly mode: string;
+}
+
+/** A port a service listens on. */
+export interface ServicePort {
+  readonly name: string;
+  readonly port: number;
+  /** Published to clients (only the edge's are); otherwise reachable on the platform network only. */
+  readonly published: boolean;
+}
+
+/** How a target tells the service is healthy. */
+export type Probe =
+  | { readonly kind: "http"; readonly port: number; readonly path: string }
+  /** A shell command run inside the service. */
+  | { readonly kind: "exec"; readonly command: string };
+
+/** How a piece of data survives routine operations. */
+export interface KeepPolicy {
+  /** Refuse to delete it until the flag is lifted (`protect`). */
+  readonly protect: boolean;
+  /** Destroy or removal from config leaves the data in place (`retainOnDelete`). */
+  readonly retain: boolean;
+}
+
+/** Persistent data a service keeps. */
+export interface DataMount {
+  /** Where the service sees it. */
+  readonly path: string;
+  /** The data's name: volume suffix, host directory under dataPath, claim name. */
+  readonly name: string;
+  readonly keep: KeepPolicy;
+  /** uid:gid the directory is handed to before the service starts (it runs unprivileged). */
+  readonly owner?: string;
+}
+
+/** An in-memory scratch directory (tmpfs). */
+export interface ScratchDir {
+  readonly path: string;
+  readonly sizeMb: number;
+  /** Octal mode of the directory. */
+  readonly mode: string;
+  /** Owner uid, when not root. */
+  readonly uid?: number;
+}
+
+/** One service of the platform, as every target runs it. */
+export interface ServiceDescription {
+  /** Unique within the platform; resource names derive from it ("registry", "mirror-ghcr", "pr4100-edge"). */
+  readonly id: string;
+  /** The service's name where it runs (container name suffix, role label): "registry", "edge". */
+  readonly role: string;
+  /** The kind of component, for type tokens (`regstack:<target>:<component>`). */
+  readonly component: "Registry" | "Mirror" | "RegistryUi" | "RedisCache" | "Edge";
+  /** The node that holds its data and runs it (Docker: a host name from the docker target). */
+  readonly placement: string;
+  readonly image: ImageRole;
+  /** Names other services reach it by on the platform network. */
+  readonly aliases: readonly string[];
+  /** Command and arguments; undefined runs the image's default. */
+  readonly command?: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly secretEnv: Readonly<Record<string, Secret>>;
+  readonly files: readonly ServiceFile[];
+  /**
+   * The file whose change makes the service reload its reloadable files (Caddy watches its Caddyfile,
+   * which imports the users file): a target renews it whenever another of those files changes.
+   */
+  readonly watchedFile?: string;
+  readonly data?: DataMount;
+  readonly scratch: readonly ScratchDir[];
+  readonly ports: readonly ServicePort[];
+  readonly probe: Probe;
+  /** uid:gid it runs as; undefined keeps the image's user. */
+  readonly user?: string;
+  /** All capabilities are dropped but these; undefined keeps the image's defaults. */
+  readonly capabilities?: readonly string[];
+  readonly readOnlyRoot: boolean;
+  /** Whose limits it takes from the target's resources table. */
+  readonly resources: ResourceRole;
+  /** Ids of the services that must be up before it starts. */
+  readonly dependsOn: readonly string[];
+}

@@ -1,0 +1,52 @@
+/** PlatformOutputs, the contract every target returns, built once from the description. */
+import * as pulumi from "@pulumi/pulumi";
+import { Secret } from "../config/types";
+import { containerdHostsFor, daemonJsonFor, k3sRegistriesFor } from "./clientSnippets";
+import { PlatformDescription } from "./platform";
+
+/** What the platform gives its users, exported as stack outputs. */
+export interface PlatformOutputs {
+  readonly registryUrl: string;
+  readonly uiUrl?: string;
+  readonly mirrors: Record<string, { url: string; upstream: string }>;
+  readonly loginCommands: Record<string, string>;
+  /** user → role (not secret). */
+  readonly users: Record<string, string>;
+  /** user → password, secret. */
+  readonly credentials: pulumi.Output<Record<string, string>>;
+  /** The CA certificate clients trust (internal and provided modes). */
+  readonly caCertPem?: pulumi.Output<string>;
+  /** What the last apply did on each client node ("changed" or "unchanged"). */
+  readonly clientStatus?: Record<string, pulumi.Output<string>>;
+  readonly clientSnippets: {
+    readonly daemonJson: string;
+    /** Secret when it carries a pull user's login. */
+    readonly k3sRegistriesYaml: pulumi.Output<string>;
+    readonly containerdHosts: Record<string, string>;
+  };
+}
+
+export function platformOutputs(d: PlatformDescription, clientStatus?: Record<string, pulumi.Output<string>>): PlatformOutputs {
+  const { spec, endpoints, credentials } = d;
+  const hasCa = d.caCertPem !== undefined;
+  const view = endpoints.clientView;
+  const pullUser = spec.users.find((u) => u.role === "pull");
+  const credentialMap = pulumi.secret(pulumi.all(credentials.passwords as Record<string, Secret>).apply((p) => ({ ...p })));
+  return {
+    registryUrl: endpoints.registry.url,
+    uiUrl: endpoints.ui?.url,
+    mirrors: Object.fromEntries(Object.entries(endpoints.mirrors).map(([k, v]) => [k, { url: v.url, upstream: v.upstream }])),
+    loginCommands: Object.fromEntries(spec.users.map((u) => [u.name, `docker login ${endpoints.registry.address} --username ${u.name} --password-stdin`])),
+    users: Object.fromEntries(spec.users.map((u) => [u.name, u.role])),
+    credentials: credentialMap,
+    caCertPem: d.caCertPem,
+    clientStatus,
+    clientSnippets: {
+      daemonJson: daemonJsonFor(view),
+      k3sRegistriesYaml: pullUser
+        ? pulumi.secret(credentials.passwords[pullUser.name].apply((password) => k3sRegistriesFor(view, hasCa, { username: pullUser.name, password })))
+        : pulumi.output(k3sRegistriesFor(view, hasCa)),
+      containerdHosts: containerdHostsFor(view, hasCa),
+    },
+  };
+}

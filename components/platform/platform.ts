@@ -1,0 +1,127 @@
+/**
+ * The platform layer: everything that is the same on every target, decided once. It declares only
+ * target-neutral resources (passwords, salts, keys and certificates) and returns one description
+ * per service, which a target translates.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { PlatformSpec, Secret } from "../config/types";
+import { Authority } from "./authority";
+import { ClientTrust, ClientTrustArgs, trustScriptsOf } from "./clientTrust";
+import { Credentials } from "./credentials";
+import { KeepPolicy, ServiceDescription } from "./description";
+import { edgeTlsOf, sitesOn } from "./edgeSites";
+import { edgeService } from "./services/edge";
+import { mirrorService } from "./services/mirror";
+import { redisService } from "./services/redis";
+import { registryService } from "./services/registry";
+import { uiService } from "./services/ui";
+import { Endpoints, endpointsOf, internalNames, Placement, placementOf } from "./topology";
+import { TrustScripts } from "../render/clientTrust";
+
+/** The whole platform, described: what a target translates and what the outputs are built from. */
+export interface PlatformDescription {
+  readonly spec: PlatformSpec;
+  readonly endpoints: Endpoints;
+  readonly placement: Placement;
+  /** Every service, in the order they start (dependencies first). */
+  readonly services: readonly ServiceDescription[];
+  readonly credentials: Credentials;
+  /** The CA clients trust (internal and provided modes). */
+  readonly caCertPem?: pulumi.Output<string>;
+  /** Per client node: what client trust runs there. */
+  readonly clients: readonly { readonly args: ClientTrustArgs; readonly scripts: pulumi.Output<TrustScripts> }[];
+}
+
+function httpSecret(name: string, parent: pulumi.Resource): Secret {
+  return pulumi.secret(new random.RandomPassword(name, { length: 48, special: false }, { parent, additionalSecretOutputs: ["result"] }).result);
+}
+
+/** Describes the platform for a validated spec; its resources are children of `parent` (the target's root). */
+export function describePlatform(name: string, spec: PlatformSpec, parent: pulumi.Resource): PlatformDescription {
+  const endpoints = endpointsOf(spec);
+  const placement = placementOf(spec);
+  const retain = !spec.data.deleteOnDestroy;
+  const registryKeep: KeepPolicy = { protect: spec.data.protect, retain };
+  // Caches and the edge's state are kept like data but never protected: removing a cache must not be blocked.
+  const refillableKeep: KeepPolicy = { protect: false, retain };
+
+  const credentials = new Credentials(`${name}-users`, { users: spec.users, bcryptCost: spec.access.bcryptCost }, { parent });
+  const services: ServiceDescription[] = [];
+
+  const redisPassword = spec.redis.enabled
+    ? pulumi.secret(new random.RandomPassword(`${name}-redis-password`, { length: 32, special: false }, { parent, additionalSecretOutputs: ["result"] }).result)
+    : undefined;
+  if (redisPassword) services.push(redisService(spec, placement.primary, redisPassword));
+  services.push(
+    registryService({
+      spec,
+      placement: placement.primary,
+      httpSecret: httpSecret(`${name}-registry-http-secret`, parent),
+      redisPassword,
+      corsOrigins: endpoints.ui ? [endpoints.ui.url] : [],
+      keep: registryKeep,
+    }),
+  );
+  for (const m of spec.mirrors) {
+    const id = internalNames.mirror(m.name);
+    services.push(mirrorService({ spec, mirror: m, placement: placement.mirrors[m.name], httpSecret: httpSecret(`${name}-${id}-http-secret`, parent), keep: refillableKeep }));
+  }
+  if (spec.ui.enabled) services.push(uiService(spec, placement.primary));
+
+  const authority = new Authority(`${name}-pki`, { stack: spec.stack, tls: spec.tls }, { parent });
+  const pullUsers = spec.users.filter((u) => u.role === "pull").map((u) => u.name);
+  for (const node of placement.nodes) {
+    const sites = sitesOn(node, spec, endpoints, placement);
+    if (sites.length === 0) continue;
+    // The registry's node has "the" edge; another node's edge is named after it.
+    const id = node === placement.primary ? "edge" : `edge-${node}`;
+    const tls = edgeTlsOf(`${name}-${id}`, sites, spec, authority);
+    services.push(
+      edgeService({
+        id,
+        placement: node,
+        sites,
+        tls: tls.tls,
+        tlsFiles: tls.files,
+        users: credentials.hashed,
+        pullUsers,
+        anonymousPull: spec.access.anonymousPull,
+        keep: refillableKeep,
+        dependsOn: services.filter((s) => s.placement === node).map((s) => s.id),
+      }),
+    );
+  }
+
+  // A public ACME CA is trusted already: clients then only need their mirror settings.
+  const ca = authority.caCertPem ?? pulumi.output("");
+  const clients = spec.clients.map((client) => {
+    const args: ClientTrustArgs = {
+      client,
+      stack: spec.stack,
+      caCertPem: ca,
+      view: endpoints.clientView,
+      loginPassword: client.login ? credentials.passwords[client.login] : undefined,
+    };
+    return { args, scripts: trustScriptsOf(args) };
+  });
+  return { spec, endpoints, placement, services, credentials, caCertPem: authority.caCertPem, clients };
+}
+
+/**
+ * Puts the CA and mirror settings on every client node, once the edges that serve them exist.
+ * Returns what the last apply did per node.
+ */
+export function declareClientTrust(
+  name: string,
+  description: PlatformDescription,
+  parent: pulumi.Resource,
+  edges: readonly pulumi.Resource[],
+): Record<string, pulumi.Output<string>> | undefined {
+  if (description.clients.length === 0) return undefined;
+  const status: Record<string, pulumi.Output<string>> = {};
+  for (const { args } of description.clients) {
+    status[args.client.name] = new ClientTrust(`${name}-client-${args.client.name}`, args, { parent, dependsOn: [...edges] }).status;
+  }
+  return status;
+}

@@ -1,0 +1,66 @@
+/**
+ * The Caddy edge of one node, the platform's only published service on every stack: TLS (or plain
+ * HTTP on loopback), users and roles, and streaming proxies. Its files reload in place (caddy --watch),
+ * so a user or certificate change never restarts it; only a new published port does.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { EdgeSite, EdgeTls, EdgeUser, renderCaddyfile, renderEdgeUsers } from "../../render/caddy";
+import { edgePaths } from "../../render/paths";
+import { KeepPolicy, ServiceDescription, ServicePort } from "../description";
+import { EdgeTlsFile } from "../edgeSites";
+
+export interface EdgeServiceArgs {
+  readonly id: string;
+  readonly placement: string;
+  readonly sites: readonly EdgeSite[];
+  readonly tls: EdgeTls;
+  readonly tlsFiles: readonly EdgeTlsFile[];
+  /** Users with their bcrypt hashes, secret. */
+  readonly users: pulumi.Output<EdgeUser[]>;
+  /** Names of the pull-only users (refused writes). */
+  readonly pullUsers: readonly string[];
+  readonly anonymousPull: boolean;
+  /** Caddy's state (issued leaves, ACME account). */
+  readonly keep: KeepPolicy;
+  /** Ids of the services it proxies to. */
+  readonly dependsOn: readonly string[];
+}
+
+export function edgeService(args: EdgeServiceArgs): ServiceDescription {
+  const caddyfile = renderCaddyfile({ tls: args.tls, pullUsers: args.pullUsers, anonymousPull: args.anonymousPull, sites: args.sites });
+  const sitePorts = [...new Set(args.sites.map((s) => s.port))].sort((a, b) => a - b);
+  const ports: ServicePort[] = [
+    ...(args.tls.mode === "acme" ? [{ name: "acme-http", port: edgePaths.acmeHttpPort, published: true }] : []),
+    ...sitePorts.map((p) => ({ name: `site-${p}`, port: p, published: true })),
+    { name: "metrics", port: edgePaths.metricsPort, published: false },
+  ];
+  return {
+    id: args.id,
+    role: "edge",
+    component: "Edge",
+    placement: args.placement,
+    image: "edge",
+    aliases: ["edge"],
+    command: ["caddy", "run", "--config", edgePaths.caddyfile, "--adapter", "caddyfile", "--watch"],
+    env: { XDG_DATA_HOME: edgePaths.dataDir, XDG_CONFIG_HOME: edgePaths.configDir },
+    secretEnv: {},
+    // Certificates and users first, the Caddyfile last: Caddy never reloads a config whose files are missing.
+    files: [
+      ...args.tlsFiles.map((f) => ({ ...f, onChange: "reload" as const, mode: "0440" })),
+      { path: edgePaths.usersFile, content: args.users.apply(renderEdgeUsers), secret: true, onChange: "reload", mode: "0440" },
+      { path: edgePaths.caddyfile, content: caddyfile, secret: false, onChange: "reload", mode: "0444" },
+    ],
+    watchedFile: edgePaths.caddyfile,
+    data: { path: edgePaths.dataDir, name: "edge", keep: args.keep },
+    scratch: [
+      { path: edgePaths.configDir, sizeMb: 8, mode: "0700" },
+      { path: "/tmp", sizeMb: 16, mode: "1777" },
+    ],
+    ports,
+    probe: { kind: "http", port: edgePaths.metricsPort, path: "/metrics" },
+    capabilities: ["NET_BIND_SERVICE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "SETUID", "SETGID"],
+    readOnlyRoot: true,
+    resources: "edge",
+    dependsOn: args.dependsOn,
+  };
+}

@@ -1,0 +1,27 @@
+/** The joxit registry UI in single-registry mode, proxying /v2 to the registry on the platform network. */
+import { PlatformSpec } from "../../config/types";
+import { uiPaths } from "../../render/paths";
+import { renderUiEnv } from "../../render/ui";
+import { ServiceDescription } from "../description";
+import { internalAddresses, internalNames } from "../topology";
+
+export function uiService(spec: PlatformSpec, placement: string): ServiceDescription {
+  return {
+    id: internalNames.ui,
+    role: internalNames.ui,
+    component: "RegistryUi",
+    placement,
+    image: "ui",
+    aliases: [internalNames.ui],
+    env: renderUiEnv({ title: spec.ui.title, registryUrl: `http://${internalAddresses.registry}`, deleteEnabled: spec.registry.deleteEnabled }),
+    secretEnv: {},
+    files: [],
+    scratch: [],
+    ports: [{ name: "http", port: uiPaths.port, published: false }],
+    probe: { kind: "http", port: uiPaths.port, path: "/" },
+    // nginx in the image starts as root and drops to its own user: the image's defaults stay.
+    readOnlyRoot: false,
+    resources: "ui",
+    dependsOn: [internalNames.registry],
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * Where everything is: the external endpoints clients use, the internal addresses services use to
+ * reach each other, and which node runs what. Decided once here, per target.
+ */
+import { PlatformSpec } from "../config/types";
+import { ClientView } from "../render/clients";
+import { redisPaths, registryPaths, uiPaths } from "../render/paths";
+
+/** One published service as clients reach it. */
+export interface ServiceEndpoint {
+  /** host[:port] clients use (no port when it is 443 behind a TLS edge). */
+  readonly address: string;
+  readonly url: string;
+  /** The edge's port for it. */
+  readonly port: number;
+  /** Every name and IP the service answers to (certificate names, Caddy site addresses). */
+  readonly names: readonly string[];
+  /** The node whose edge serves it. */
+  readonly placement: string;
+}
+
+export interface MirrorEndpoint extends ServiceEndpoint {
+  readonly upstream: string;
+}
+
+/** Where clients reach each published service. */
+export interface Endpoints {
+  readonly scheme: "http" | "https";
+  readonly registry: ServiceEndpoint;
+  readonly ui?: ServiceEndpoint;
+  readonly mirrors: Readonly<Record<string, MirrorEndpoint>>;
+  readonly clientView: ClientView;
+}
+
+/** Names services reach each other by on the platform network. */
+export const internalNames = {
+  registry: "registry",
+  redis: "redis",
+  ui: "ui",
+  mirror: (name: string) => `mirror-${name}`,
+} as const;
+
+/** host:port addresses on the platform network. */
+export const internalAddresses = {
+  registry: `${internalNames.registry}:${registryPaths.port}`,
+  redis: `${internalNames.redis}:${redisPaths.port}`,
+  ui: `${internalNames.ui}:${uiPaths.port}`,
+  mirror: (name: string) => `${internalNames.mirror(name)}:${registryPaths.port}`,
+} as const;
+
+/** Which node runs each service: the registry's node runs the registry, UI and Redis. */
+export interface Placement {
+  /** The node of the registry, the UI and Redis. */
+  readonly primary: string;
+  /** The node of each cache, by name. */
+  readonly mirrors: Readonly<Record<string, string>>;
+  /** Every node that runs a service, primary first. */
+  readonly nodes: readonly string[];
+}
+
+export function placementOf(spec: PlatformSpec): Placement {
+  const primary = spec.target.hosts[0].name;
+  const mirrors = spec.target.mirrorHosts;
+  const nodes = [primary, ...spec.target.hosts.map((h) => h.name).filter((n) => n !== primary && Object.values(mirrors).includes(n))];
+  return { primary, mirrors, nodes };
+}
+
+function withPort(name: string, port: number, scheme: "http" | "https"): string {
+  return scheme === "https" && port === 443 ? name : `${name}:${port}`;
+}
+
+/** The external endpoints of every published service, from the spec alone. */
+export function endpointsOf(spec: PlatformSpec): Endpoints {
+  const scheme = spec.tls.mode === "off" ? "http" : "https";
+  const target = spec.target;
+  const placement = placementOf(spec);
+  const byHost = spec.edge.routing === "host";
+  const registryNames = [spec.domain, ...spec.tls.names, ...spec.tls.ips].filter((n, i, all) => all.indexOf(n) === i);
+  const service = (node: string, names: readonly string[], port: number): ServiceEndpoint => {
+    const address = withPort(names[0], port, scheme);
+    return { address, url: `${scheme}://${address}`, port, names, placement: node };
+  };
+  const namesOf = (node: string) => (node === placement.primary ? registryNames : [target.hosts.find((h) => h.name === node)!.address]);
+
+  const registry = service(placement.primary, registryNames, byHost ? spec.edge.httpsPort : target.ports.registry);
+  const ui = spec.ui.enabled
+    ? byHost
+      ? service(placement.primary, [`ui.${spec.domain}`], spec.edge.httpsPort)
+      : service(placement.primary, registryNames, target.ports.ui)
+    : undefined;
+  const mirrors = Object.fromEntries(
+    spec.mirrors.map((m) => {
+      const node = placement.mirrors[m.name];
+      const endpoint = byHost ? service(node, [`${m.name}.${spec.domain}`], spec.edge.httpsPort) : service(node, namesOf(node), target.ports.mirrors[m.name]);
+      return [m.name, { ...endpoint, upstream: m.upstream }];
+    }),
+  );
+  return {
+    scheme,
+    registry,
+    ui,
+    mirrors,
+    clientView: {
+      registry: registry.address,
+      scheme,
+      mirrors: spec.mirrors.map((m) => ({ upstream: m.upstream, endpoint: mirrors[m.name].address })),
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import { parseSpec } from "../../components/config/parse";
+import { minimal, problemsOf, rawConfig } from "../support/config";
+import { selfSigned } from "../support/pem";
+
+const problems = problemsOf;
+
+const lan = { ...minimal, bindAddress: "0.0.0.0", domain: "registry.home.lan" };
+
+describe("TLS mode", () => {
+  it("defaults to off on loopback and internal on a LAN bind", () => {
+    expect(parseSpec(rawConfig(minimal)).tls.mode).toBe("off");
+    const spec = parseSpec(rawConfig(lan));
+    expect(spec.tls.mode).toBe("internal");
+    expect(spec.edge).toEqual({ routing: "port", httpsPort: 443 });
+  });
+
+  it("refuses TLS off with a LAN bind", () => {
+    expect(problems({ ...lan, tls: { mode: "off" } })).toEqual([
+      { path: "regstack:tls.mode", message: expect.stringContaining("only allowed with a loopback regstack:bindAddress (got 0.0.0.0)") },
+    ]);
+  });
+
+  it("keeps roles and anonymous pull with TLS off: the plain-HTTP edge enforces them on loopback", () => {
+    const spec = parseSpec(rawConfig({ users: [{ name: "ci" }, { name: "k3s", role: "pull" }], access: { anonymousPull: true } }));
+    expect(spec.tls.mode).toBe("off");
+    expect(spec.users.map((u) => u.role)).toEqual(["push", "pull"]);
+    expect(spec.access.anonymousPull).toBe(true);
+  });
+
+  it("refuses host routing without TLS (sites are told apart by name)", () => {
+    expect(problems({ ...minimal, edge: { routing: "host" } })).toEqual([{ path: "regstack:edge.routing", message: expect.stringContaining("host routing needs TLS") }]);
+  });
+
+  it("acme needs an email and a public name, and no IPs", () => {
+    const found = problems({ ...lan, tls: { mode: "acme", ips: ["10.0.0.5"] } });
+    expect(found.map((p) => p.path).sort()).toEqual(["regstack:domain", "regstack:tls.email", "regstack:tls.ips"]);
+    expect(found.find((p) => p.path === "regstack:domain")!.message).toMatch(/public DNS name .*"registry.home.lan"/);
+    expect(problems({ ...lan, domain: "registry.example.org", tls: { mode: "acme", email: "ops@example.org" } })).toEqual([]);
+  });
+
+  it("refuses a bad email and an early renewal longer than the validity", () => {
+    const found = problems({ ...lan, tls: { mode: "provided", email: "nope", validityHours: 100, earlyRenewalHours: 200 } });
+    expect(found.map((p) => p.path).sort()).toEqual(["regstack:tls.earlyRenewalHours", "regstack:tls.email"]);
+  });
+
+  it("keeps internal leaves within the life of Caddy's intermediate, and defaults per mode", () => {
+    expect(problems({ ...lan, tls: { mode: "internal", validityHours: 2160 } })).toEqual([
+      { path: "regstack:tls.validityHours", message: expect.stringMatching(/at most 168 with mode internal/) },
+    ]);
+    expect(parseSpec(rawConfig(lan)).tls.validityHours).toBe(72);
+    expect(parseSpec(rawConfig({ ...lan, tls: { mode: "provided" } })).tls.validityHours).toBe(2160);
+  });
+});
+
+describe("supplied certificates", () => {
+  it("accepts a matching certificate and key kept secret", async () => {
+    const { cert, key } = await selfSigned("registry.home.lan");
+    const spec = parseSpec(rawConfig({ ...lan, tls: { mode: "provided", certificate: { cert, key } } }, ["tls"]));
+    expect(spec.tls.certificate!.cert).toBe(cert);
+    expect(await (spec.tls.certificate!.key as unknown as { isSecret: Promise<boolean> }).isSecret).toBe(true);
+  });
+
+  it("refuses PEMs that do not parse", () => {
+    const broken = "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----";
+    const badKey = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----";
+    const found = problems({ ...lan, tls: { mode: "provided", certificate: { cert: broken, key: badKey } } }, ["tls"]);
+    expect(found.map((p) => p.path).sort()).toEqual(["regstack:tls.certificate.cert", "regstack:tls.certificate.key"]);
+    expect(found[0].message).toMatch(/parses/);
+  });
+
+  it("refuses text that is not PEM at all, a key that does not match, and a plaintext key", async () => {
+    expect(problems({ ...lan, tls: { mode: "provided", certificate: { cert: "hello", key: "world" } } }, ["tls"]).map((p) => p.path).sort()).toEqual([
+      "regstack:tls.certificate.cert",
+      "regstack:tls.certificate.key",
+    ]);
+    const a = await selfSigned("a.home.lan");
+    const b = await selfSigned("b.home.lan");
+    expect(problems({ ...lan, tls: { mode: "provided", certificate: { cert: a.cert, key: b.key } } }, ["tls"])).toEqual([
+      { path: "regstack:tls.certificate.key", message: "does not match the certificate's public key" },
+    ]);
+    expect(problems({ ...lan, tls: { mode: "provided", certificate: a } }).map((p) => p.path)).toEqual(["regstack:tls.certificate.key"]);
+  });
+
+  it("refuses a certificate outside mode provided, and a CA that did not issue it", async () => {
+    const a = await selfSigned("a.home.lan");
+    const b = await selfSigned("b.home.lan");
+    const found = problems({ ...lan, tls: { mode: "internal", certificate: { ...a, ca: b.cert } } }, ["tls"]);
+    expect(found.map((p) => p.path).sort()).toEqual(["regstack:tls.certificate", "regstack:tls.certificate.ca"]);
+  });
+});
+
+describe("roles", () => {
+  it("a role that is neither pull nor push names the key", () => {
+    expect(problems({ ...lan, users: [{ name: "ci", role: "admin" }] })).toEqual([
+      { path: "regstack:users[0].role", message: 'expected one of "push", "pull", got "admin"' },
+    ]);
+  });
+});
