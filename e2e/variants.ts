@@ -4,9 +4,9 @@ import { variant } from "../rig/rendered";
 /** A cache of the stand-in upstream instead of Docker Hub (nothing beyond this machine is reachable). */
 export const UPSTREAM_MIRROR = [{ name: "dockerhub", upstream: "http://upstream:5000", port: 5001 }];
 
-/** The local stack as shipped, its cache pointed at the stand-in upstream. */
+/** The local stack as shipped plus a pull-only user, its cache pointed at the stand-in upstream. */
 export function localVariant(): StackConfig {
-  return variant("local", { mirrors: UPSTREAM_MIRROR });
+  return variant("local", { mirrors: UPSTREAM_MIRROR, users: [{ name: "admin", role: "push" }, { name: "reader", role: "pull" }] });
 }
 
 /**

@@ -69,15 +69,19 @@ export function referenceTable(): string {
   return ["| key | type | default | meaning |", "|---|---|---|---|", ...rows].join("\n");
 }
 
-/** Pulumi.yaml's `config:` entries: each top-level key with its type (scalars) and description. */
+/** Pulumi.yaml's `config:` entries: each top-level key with its type (scalars) and a description
+ * naming its default, or for an object or list, its keys and their defaults. */
 export function projectConfig(): Record<string, { type?: string; description: string }> {
+  const all = configReference();
   const out: Record<string, { type?: string; description: string }> = {};
-  for (const k of configReference()) {
-    const top = /^regstack:[A-Za-z]+$/.test(k.path);
-    if (!top) continue;
-    const scalar = !["object", "list"].includes(k.type);
-    const plain = `${k.text} Default: ${k.default.replace(/`/g, "")}.`.replace(/`/g, "");
-    out[k.path] = scalar ? { type: "string", description: plain } : { description: plain };
+  const plain = (text: string) => text.replace(/`/g, "");
+  for (const k of all.filter((x) => /^regstack:[A-Za-z]+$/.test(x.path))) {
+    const children = all.filter((c) => c.path.startsWith(`${k.path}.`) || c.path.startsWith(`${k.path}[].`)).filter((c) => !/\..*\./.test(c.path.slice(k.path.length + 1).replace(/^\[\]/, "")));
+    const parts = children.map((c) => `${c.path.slice(k.path.length).replace(/^\[\]\.|^\./, "")}${c.default && c.default !== "none" ? ` (${plain(c.default)})` : ""}`);
+    const keys = parts.length > 0 ? ` Keys: ${parts.join(", ")}.` : "";
+    const fallback = k.default && k.default !== "none" ? ` Default: ${plain(k.default)}.` : "";
+    const scalar = children.length === 0 && k.type !== "list";
+    out[k.path] = scalar ? { type: "string", description: `${plain(k.text)}${fallback}` } : { description: `${plain(k.text)}${fallback}${keys}` };
   }
   return out;
 }
