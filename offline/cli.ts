@@ -1,4 +1,6 @@
+import { existsSync } from "fs";
 import { ConfigError } from "../components/config/issues";
+import { shippedStacks, stackFile } from "./stackConfig";
 
 export interface CliOptions {
   readonly stack: string;
@@ -7,46 +9,80 @@ export interface CliOptions {
   readonly out?: string;
 }
 
-/** Parses `--stack <name> [--config-file <path>] [--json] [--out <dir>]`. */
+/** Thrown for a command-line mistake: printed as one line with the usage, exit code 2. */
+export class UsageError extends Error {}
+
+/** Thrown for `--help`: the usage goes to stdout, exit code 0. */
+class HelpRequested extends Error {}
+
+/**
+ * Parses `-s|--stack <name>` (or `--stack=<name>`), `--config-file <path>`, `--json`, `--out <dir>`
+ * and `-h|--help`, as Pulumi's own flags read. A stack without a stack file is refused here, naming
+ * the stack files there are.
+ */
 export function parseArgs(argv: readonly string[], usage: string): CliOptions {
   let stack: string | undefined;
   let configFile: string | undefined;
   let out: string | undefined;
   let json = false;
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
+    const [flag, inline] = argv[i].startsWith("--") && argv[i].includes("=") ? [argv[i].slice(0, argv[i].indexOf("=")), argv[i].slice(argv[i].indexOf("=") + 1)] : [argv[i], undefined];
+    const value = (): string => {
+      if (inline !== undefined) {
+        if (inline === "") throw new UsageError(`${flag} needs a value`);
+        return inline;
+      }
       const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) fail(`${arg} needs a value\n${usage}`);
+      if (v === undefined || v.startsWith("-")) throw new UsageError(`${flag} needs a value`);
       return v;
     };
-    if (arg === "--stack") stack = value();
-    else if (arg === "--config-file") configFile = value();
-    else if (arg === "--out") out = value();
-    else if (arg === "--json") json = true;
-    else fail(`unknown argument ${arg}\n${usage}`);
+    if (flag === "-h" || flag === "--help") throw new HelpRequested(usage);
+    else if (flag === "-s" || flag === "--stack") stack = value();
+    else if (flag === "--config-file") configFile = value();
+    else if (flag === "--out") out = value();
+    else if (flag === "--json" && inline === undefined) json = true;
+    else throw new UsageError(`unknown argument ${argv[i]}`);
   }
-  if (!stack) fail(`--stack is required\n${usage}`);
-  return { stack: stack as string, configFile, json, out };
+  if (!stack) throw new UsageError("--stack is required");
+  if (configFile !== undefined && !existsSync(configFile)) throw new UsageError(`no stack file ${configFile}`);
+  if (configFile === undefined && !existsSync(stackFile(stack))) {
+    const known = shippedStacks();
+    throw new UsageError(`no stack "${stack}": there is no Pulumi.${stack}.yaml (stack files here: ${known.map((s) => `Pulumi.${s}.yaml`).join(", ")}; or give --config-file <path>)`);
+  }
+  return { stack, configFile, json, out };
 }
 
-export function fail(message: string): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(2);
+/**
+ * Writes to stdout and resolves once the text is handed to the OS: a command's output must arrive
+ * whole through a pipe (process.exit right after a large write cut `plan --json` at 64 KiB).
+ */
+export function print(text: string): Promise<void> {
+  return new Promise((resolve, reject) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`, (err) => (err ? reject(err) : resolve())));
 }
 
-/** Runs a command's body, printing config problems (every one) to stderr with a non-zero exit. */
-export function runCommand(body: () => Promise<void>): void {
+/**
+ * Runs a command's body: config problems (every one) and usage mistakes go to stderr with a non-zero
+ * exit code, `--help` to stdout with 0. The exit code is set, never forced, so output drains first.
+ */
+export function runCommand(usage: string, body: () => Promise<void>): void {
   body().then(
-    () => process.exit(0),
+    () => {
+      process.exitCode = 0;
+    },
     (err: unknown) => {
-      const spec = findConfigError(err);
-      if (spec) {
-        process.stderr.write(`${spec.message}\n`);
-        process.exit(1);
+      if (err instanceof HelpRequested) {
+        process.stdout.write(`${usage}\n`);
+        process.exitCode = 0;
+        return;
       }
-      process.stderr.write(`${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-      process.exit(1);
+      if (err instanceof UsageError) {
+        process.stderr.write(`${err.message}\n${usage}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const config = findConfigError(err);
+      process.stderr.write(config ? `${config.message}\n` : `${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = 1;
     },
   );
 }

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "fs";
 import { PrivateEngine } from "../e2e/engine";
 import { runCommand } from "../offline/cli";
 
-runCommand(async () => {
+runCommand("usage: npm run e2e:down", async () => {
   const file = PrivateEngine.stateFile();
   if (!existsSync(file)) {
     console.log("no regstack e2e engine is running");

@@ -11,7 +11,7 @@ import { describeEndpoints, openSession } from "../e2e/session";
 
 const USAGE = "usage: npm run e2e:up -- --stack <name> [--config-file <path>]";
 
-runCommand(async () => {
+runCommand(USAGE, async () => {
   const options = parseArgs(process.argv.slice(2), USAGE);
   const evaluation = await evaluateStack(options.stack, options.configFile);
   const session = await openSession(true);

@@ -3,11 +3,34 @@
  * Evaluates the program for a stack under the offline engine and prints the resource tree.
  */
 import { CapturedResource } from "../offline/engine";
-import { parseArgs, runCommand } from "../offline/cli";
+import { parseArgs, print, runCommand } from "../offline/cli";
 import { mask, reveal } from "../offline/secrets";
 import { evaluateStack } from "../offline/run";
 
-const USAGE = "usage: npm run plan -- --stack <name> [--config-file <path>] [--json]";
+const USAGE = [
+  "usage: npm run plan -- -s|--stack <name> [--config-file <path>] [--json]",
+  "  Evaluates the stack offline (Pulumi's mocks, no CLI) and prints its resources and outputs.",
+  "  --json   the whole plan as JSON (secrets masked), e.g. for jq",
+].join("\n");
+
+/** Long values (scripts, certificates) shown by size in the tree, so no line runs to kilobytes. */
+const LONGEST = 160;
+
+function shorten(value: unknown): unknown {
+  if (typeof value === "string") return value.length > LONGEST ? `<${value.length} characters>` : value;
+  if (Array.isArray(value)) return value.map(shorten);
+  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shorten(v)]));
+  return value;
+}
+
+/** An output as a person reads it: text as text (indented), other values as compact JSON. */
+function outputLines(name: string, value: unknown): string[] {
+  if (typeof value === "string") return value.includes("\n") ? [`  ${name}:`, ...value.trimEnd().split("\n").map((l) => `      ${l}`)] : [`  ${name}: ${value}`];
+  if (typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).some((v) => typeof v === "string" && v.includes("\n"))) {
+    return [`  ${name}:`, ...Object.entries(value).flatMap(([k, v]) => outputLines(`  ${k}`, v))];
+  }
+  return [`  ${name}: ${JSON.stringify(value)}`];
+}
 
 /** The inputs worth reading in a tree view, per resource type. */
 function keyInputs(r: CapturedResource): Record<string, unknown> {
@@ -38,7 +61,8 @@ function keyInputs(r: CapturedResource): Record<string, unknown> {
   );
 }
 
-function printTree(resources: CapturedResource[]): void {
+function treeLines(resources: CapturedResource[]): string[] {
+  const lines: string[] = [];
   const children = new Map<string, CapturedResource[]>();
   for (const r of resources) children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
   const urns = new Set(resources.map((r) => r.urn));
@@ -46,14 +70,15 @@ function printTree(resources: CapturedResource[]): void {
   const walk = (r: CapturedResource, depth: number) => {
     const flags = [r.protect ? "protect" : "", r.retainOnDelete ? "retainOnDelete" : ""].filter(Boolean).join(",");
     const pad = "  ".repeat(depth);
-    console.log(`${pad}${r.type}  ${r.name}${flags ? `  [${flags}]` : ""}`);
-    if (r.custom) console.log(`${pad}    ${JSON.stringify(keyInputs(r))}`);
+    lines.push(`${pad}${r.type}  ${r.name}${flags ? `  [${flags}]` : ""}`);
+    if (r.custom) lines.push(`${pad}    ${JSON.stringify(shorten(keyInputs(r)))}`);
     for (const c of children.get(r.urn) ?? []) walk(c, depth + 1);
   };
   roots.forEach((r) => walk(r, 0));
+  return lines;
 }
 
-runCommand(async () => {
+runCommand(USAGE, async () => {
   const options = parseArgs(process.argv.slice(2), USAGE);
   const evaluation = await evaluateStack(options.stack, options.configFile);
   const resources = evaluation.resources.map((r) => ({
@@ -65,11 +90,9 @@ runCommand(async () => {
     retainOnDelete: r.retainOnDelete,
   }));
   if (options.json) {
-    process.stdout.write(JSON.stringify({ stack: evaluation.stack, resources, outputs: mask(evaluation.outputs) }, null, 2) + "\n");
+    await print(JSON.stringify({ stack: evaluation.stack, resources, outputs: mask(evaluation.outputs) }, null, 2));
     return;
   }
-  console.log(`stack ${evaluation.stack}: ${resources.length} resources`);
-  printTree(evaluation.resources);
-  console.log("\noutputs:");
-  for (const [k, v] of Object.entries(mask(evaluation.outputs) as Record<string, unknown>)) console.log(`  ${k}: ${JSON.stringify(v)}`);
+  const outputs = Object.entries(mask(evaluation.outputs) as Record<string, unknown>).flatMap(([k, v]) => outputLines(k, v));
+  await print([`stack ${evaluation.stack}: ${resources.length} resources`, ...treeLines(evaluation.resources), "", "outputs:", ...outputs].join("\n"));
 });

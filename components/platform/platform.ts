@@ -88,7 +88,9 @@ export function describePlatform(name: string, spec: PlatformSpec, parent: pulum
         pullUsers,
         anonymousPull: spec.access.anonymousPull,
         keep: refillableKeep,
-        dependsOn: services.filter((s) => s.placement === node).map((s) => s.id),
+        // Not the caches: a cache whose upstream is unreachable at boot restart-loops (distribution
+        // issue 4038) and must not hold up the edge; Caddy answers 502 for that site until it is up.
+        dependsOn: services.filter((s) => s.placement === node && s.component !== "Mirror").map((s) => s.id),
       }),
     );
   }

@@ -96,3 +96,15 @@ describe("roles", () => {
     ]);
   });
 });
+
+describe("a LAN bind needs a name LAN clients can use", () => {
+  it("refuses bindAddress 0.0.0.0 on the local engine without a domain, naming both keys", () => {
+    const found = problems({ ...minimal, bindAddress: "0.0.0.0" });
+    expect(found).toEqual([{ path: "regstack:domain", message: expect.stringMatching(/required with regstack:bindAddress 0\.0\.0\.0.*"localhost"/) }]);
+  });
+
+  it("accepts it with a domain, or with a host whose address is known", () => {
+    expect(problems({ ...minimal, bindAddress: "0.0.0.0", domain: "registry.home.lan" })).toEqual([]);
+    expect(problems({ ...minimal, bindAddress: "0.0.0.0", docker: { hosts: [{ name: "nas", url: "ssh://admin@pr4100.lan" }] } })).toEqual([]);
+  });
+});

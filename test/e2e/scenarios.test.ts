@@ -2,7 +2,7 @@
  * The stacks' containers, exactly as declared, in a private Docker engine with stand-in images:
  * the local stack (no edge) and a TLS-on variant of the nas stack (Caddy in front, Redis).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { Applier, ApplyReport } from "../../e2e/applier";
@@ -34,6 +34,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await session?.engine.stop();
+  rmSync(work, { recursive: true, force: true });
 });
 
 interface Scenario {

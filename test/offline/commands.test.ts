@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "child_process";
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from "fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { testCredentials } from "../../offline/files";
@@ -8,13 +8,24 @@ import { evaluateStack } from "../../offline/run";
 import { placeholderSecret, ROOT } from "../../offline/stackConfig";
 
 const TS_NODE = path.join(ROOT, "node_modules", ".bin", "ts-node");
+
+/** Temporary directories this file makes, removed after it. */
+const made: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 function run(script: string, args: string[]) {
   return spawnSync(TS_NODE, ["--transpile-only", path.join(ROOT, "scripts", script), ...args], { cwd: ROOT, encoding: "utf8" });
 }
 
 describe("npm run render", () => {
   it("writes every file by service and path, with files.json (secret or not) and credentials.json", async () => {
-    const out = mkdtempSync(path.join(tmpdir(), "regstack-render-"));
+    const out = tempDir("regstack-render-");
     const result = run("render.ts", ["--stack", "nas", "--out", out]);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
@@ -41,7 +52,7 @@ describe("npm run render", () => {
 
   it("writes exactly what the evaluation described, keys and certificates included, and the client scripts", async () => {
     const evaluation = await evaluateStack("dev");
-    const out = mkdtempSync(path.join(tmpdir(), "regstack-render-in-"));
+    const out = tempDir("regstack-render-in-");
     const listing = writeRendered(evaluation, out);
     const files = evaluation.files;
     expect(listing.length).toBe(files.length + 2 * evaluation.clientScripts.length);
@@ -56,7 +67,7 @@ describe("npm run render", () => {
   });
 
   it("renders a stack file kept anywhere, with secure values as placeholders", () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "regstack-cfg-"));
+    const dir = tempDir("regstack-cfg-");
     const file = path.join(dir, "site.yaml");
     writeFileSync(
       file,
@@ -106,7 +117,7 @@ describe("npm run plan", () => {
   });
 
   it("exits non-zero on invalid config and lists every problem on stderr", () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "regstack-bad-"));
+    const dir = tempDir("regstack-bad-");
     const file = path.join(dir, "bad.yaml");
     writeFileSync(file, "config:\n  regstack:users:\n    - name: ci\n      role: owner\n  regstack:ports:\n    registry: 99999\n  regstack:mirorrs: []\n");
     const result = run("plan.ts", ["--stack", "bad", "--config-file", file]);
@@ -116,5 +127,55 @@ describe("npm run plan", () => {
     expect(result.stderr).toContain("regstack:users[0].role");
     expect(result.stderr).toContain("regstack:ports.registry");
     expect(result.stderr).toMatch(/regstack:mirorrs: unknown key; did you mean "mirrors"/);
+  });
+});
+
+describe("command line, as a newcomer uses it", () => {
+  it("takes -s and --stack=<name> like Pulumi's flags", () => {
+    for (const args of [["-s", "local"], ["--stack=local"]]) {
+      const result = run("plan.ts", args);
+      expect(result.status).toBe(0);
+      expect(result.stdout).toMatch(/^stack local: \d+ resources/);
+    }
+  });
+
+  it("prints usage and exits 0 for --help", () => {
+    for (const script of ["plan.ts", "render.ts"]) {
+      const result = run(script, ["--help"]);
+      expect(result.status).toBe(0);
+      expect(result.stdout).toMatch(/^usage: npm run (plan|render) -- -s\|--stack <name>/);
+      expect(result.stderr).toBe("");
+    }
+  });
+
+  it("refuses an unknown stack in one line naming the stack files there are, without a stack trace", () => {
+    const result = run("plan.ts", ["--stack", "prod"]);
+    expect(result.status).toBe(2);
+    const [first] = result.stderr.split("\n");
+    expect(first).toBe('no stack "prod": there is no Pulumi.prod.yaml (stack files here: Pulumi.dev.yaml, Pulumi.local.yaml, Pulumi.nas.yaml; or give --config-file <path>)');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it.each(["dev", "local", "nas"])("delivers plan --json of %s whole through a pipe, larger than 64 KiB where the plan is", (stack) => {
+    const result = run("plan.ts", ["--stack", stack, "--json"]);
+    expect(result.status).toBe(0);
+    if (stack === "dev") expect(result.stdout.length).toBeGreaterThan(65536);
+    expect(JSON.parse(result.stdout).stack).toBe(stack);
+  });
+
+  it("prints outputs as text and keeps every line short", () => {
+    const result = run("plan.ts", ["--stack", "dev"]);
+    const lines = result.stdout.split("\n");
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThan(600);
+    expect(result.stdout).not.toContain("\\n");
+    expect(lines).toContain("  k3sRegistriesYaml: [secret]");
+    expect(result.stdout).toMatch(/\n  daemonJson:\n      \{\n/);
+  });
+
+  it("render reports how many files it wrote", () => {
+    const out = tempDir("regstack-render-count-");
+    const result = run("render.ts", ["-s", "local", "--out", out]);
+    const listing = JSON.parse(readFileSync(path.join(out, "files.json"), "utf8")) as unknown[];
+    expect(result.stdout.trim()).toBe(`rendered ${listing.length} files for stack local into ${out}`);
   });
 });

@@ -3,7 +3,7 @@
  * systemctl and docker on PATH that record what they are asked: idempotent apply, restart only on
  * change, and removal.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { dockerTrust, k3sTrust, kindTrust, TrustScripts } from "../../components/render/clientTrust";
@@ -13,6 +13,8 @@ const work = mkdtempSync(path.join(tmpdir(), "regstack-clients-"));
 const bin = path.join(work, "bin");
 const calls = path.join(work, "calls.log");
 const ca = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n";
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 beforeAll(() => {
   requireTool("shellcheck");

@@ -53,3 +53,14 @@ describe.each(["local", "nas"])("config edits on the %s stack", (stack) => {
     expect((after.outputs.mirrors as Record<string, { url: string }>).gcr.url).toMatch(/:5009$/);
   });
 });
+
+describe("a cache that cannot start", () => {
+  it("holds up nothing else: the edge and the registry depend on no cache", async () => {
+    const e = await evaluateConfig(readStackConfig("nas"));
+    const caches = e.resources.filter((r) => /^regstack-mirror-.*-container$/.test(r.name)).map((r) => r.urn);
+    expect(caches.length).toBe(3);
+    for (const name of ["regstack-edge-container", "regstack-registry-container", "regstack-ui-container"]) {
+      expect(byName(e, name).dependsOn.filter((d) => caches.includes(d))).toEqual([]);
+    }
+  });
+});

@@ -5,7 +5,7 @@
 import { decimal, int, listOf, object, oneOf, optional, required, section, str, withDefault } from "../decoders";
 import { duplicates } from "../checks";
 import { IssueList } from "../issues";
-import { absolutePath, byteSize, dnsLabel, dockerEndpoint, hostName, ipv4 } from "../patterns";
+import { absolutePath, byteSize, dnsLabel, dockerEndpoint, hostName, ipv4, isLoopback } from "../patterns";
 import { DockerHost, DockerTarget } from "../types";
 
 const LOCAL_DOCKER = "unix:///var/run/docker.sock";
@@ -78,10 +78,18 @@ export interface DockerRaw {
   readonly mirrors: readonly { readonly name: string; readonly port: number; readonly host?: string }[];
   readonly resources: { readonly registry: Limits; readonly mirror: Limits; readonly ui: Limits; readonly redis: Limits; readonly edge: Limits };
   readonly logs: { readonly maxSize: string; readonly maxFiles: number };
+  readonly domain?: string;
 }
 
 export function checkDocker(raw: DockerRaw, issues: IssueList): void {
   const hosts = raw.docker.hosts;
+  const first = hosts[0];
+  if (!isLoopback(raw.bindAddress) && raw.domain === undefined && first && first.address === undefined && defaultAddress(first.url) === "localhost") {
+    issues.add(
+      "regstack:domain",
+      `is required with regstack:bindAddress ${raw.bindAddress}: without it clients are told to use "localhost", which no other machine reaches (set regstack:domain to the name or IP LAN clients use)`,
+    );
+  }
   const hostNames = hosts.map((h) => h.name);
   duplicates(hosts, (h) => h.name, (i) => `regstack:docker.hosts[${i}].name`, "host name", issues);
   hosts.forEach((h, i) => {
