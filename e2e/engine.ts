@@ -1,5 +1,5 @@
-import { execFileSync, spawn, spawnSync } from "child_process";
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { spawn, spawnSync } from "child_process";
+import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 
@@ -82,7 +82,7 @@ export class PrivateEngine {
     if (this.docker(["version"]).status === 0) {
       const ids = this.docker(["ps", "-aq"]).stdout.split("\n").filter(Boolean);
       if (ids.length) this.docker(["rm", "-f", "-v", ...ids]);
-      for (const id of this.docker(["network", "ls", "-q", "--filter", "type=custom"]).stdout.split("\n").filter(Boolean)) bridges.push(`br-${id.slice(0, 12)}`);
+      bridges.push(...this.bridges());
     }
     const pidFile = path.join(this.root, "docker.pid");
     const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, "utf8")) : this.pid;
@@ -100,7 +100,21 @@ export class PrivateEngine {
     // vfs layers can hold read-only files; a bind mount may linger until the daemon is gone.
     spawnSync("sh", ["-c", `umount -R "${this.root}"/exec/* 2>/dev/null; true`]);
     rmSync(this.root, { recursive: true, force: true });
-    if (existsSync(PrivateEngine.stateFile())) rmSync(PrivateEngine.stateFile(), { force: true });
+    // The state file names the engine `npm run e2e:up` left running: only that engine's stop removes it.
+    if (existsSync(PrivateEngine.stateFile())) {
+      const saved = JSON.parse(readFileSync(PrivateEngine.stateFile(), "utf8")) as { root?: string };
+      if (saved.root === this.root) rmSync(PrivateEngine.stateFile(), { force: true });
+    }
+  }
+
+  /** The bridges this engine's networks made (br-<id>), while it runs. */
+  bridges(): string[] {
+    return this.docker(["network", "ls", "-q", "--filter", "type=custom"]).stdout.split("\n").filter(Boolean).map((id) => `br-${id.slice(0, 12)}`);
+  }
+
+  /** The roots of every engine under a directory (CI's own temporary directory). */
+  static rootsUnder(dir: string): string[] {
+    return readdirSync(dir).filter((d) => d.startsWith("regstack-engine-")).map((d) => path.join(dir, d));
   }
 }
 
@@ -113,9 +127,7 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Bridges left by any regstack engine on this machine (for a last-resort cleanup). */
-export function strayBridges(): string[] {
-  return execFileSync("sh", ["-c", "ip -o link show type bridge 2>/dev/null | awk -F': ' '{print $2}' | grep '^br-' || true"], { encoding: "utf8" })
-    .split("\n")
-    .filter(Boolean);
+/** Whether a network link of that name exists on this machine. */
+export function linkExists(name: string): boolean {
+  return spawnSync("ip", ["link", "show", name], { stdio: "ignore" }).status === 0;
 }
