@@ -48,7 +48,7 @@ export async function benchEngine(sizeMb: number, requests: number): Promise<Rec
   const work = mkdtempSync(path.join(tmpdir(), "regstack-bench-engine-"));
   const session = await openSession();
   try {
-    const config = nasTlsVariant();
+    const config = nasTlsVariant(session.engine.root);
     const evaluation = await evaluateConfig(config);
     const upstream = startUpstream(session.engine, "regstack-nas", session.images.get(images.registry28)!, await freePort());
     const report = await session.applier.apply(evaluation);

@@ -5,6 +5,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { CapturedResource, Evaluation } from "../offline/engine";
 import { reveal } from "../offline/secrets";
+import { ReportedFailure } from "../offline/cli";
 import { freePort } from "../rig/process";
 import { DOCKER_CLI, PrivateEngine } from "./engine";
 import { NO_STAND_IN } from "./standins";
@@ -149,6 +150,11 @@ export class Applier {
     return { containers, skipped, ports: new Map(this.ports) };
   }
 
+  /** Takes over the port mapping of an earlier apply to the same engine. */
+  restorePorts(ports: ReadonlyMap<number, number>): void {
+    for (const [declared, local] of ports) this.ports.set(declared, local);
+  }
+
   private async hostPort(declared: number): Promise<number> {
     if (!this.ports.has(declared)) this.ports.set(declared, await freePort());
     return this.ports.get(declared)!;
@@ -252,13 +258,18 @@ export class Applier {
     const deadline = Date.now() + timeoutMs;
     let status = "";
     while (Date.now() < deadline) {
-      status = this.engine.must(["inspect", "--format", "{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}", name]);
+      const [health, restarts] = this.engine.must(["inspect", "--format", "{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}} {{.RestartCount}}", name]).split(" ");
+      status = health;
       if (status === "healthy") return;
-      if (status === "unhealthy" || status === "exited") break;
+      // Unhealthy, exited, or crash-looping (restarted already): waiting longer tells nothing more.
+      if (status === "unhealthy" || status === "exited" || Number(restarts) > 0) {
+        status = Number(restarts) > 0 ? `restarting (${restarts} restarts)` : status;
+        break;
+      }
       await new Promise((r) => setTimeout(r, 500));
     }
     const logs = this.engine.docker(["logs", "--tail", "40", name]);
     const health = this.engine.docker(["inspect", "--format", "{{json .State.Health}}", name]).stdout;
-    throw new Error(`${name} is ${status}, not healthy:\n${logs.stdout}${logs.stderr}\n${health}`);
+    throw new ReportedFailure(`${name} is ${status}, not healthy; its last log lines:\n${logs.stdout}${logs.stderr}\nhealth: ${health}`);
   }
 }

@@ -28,9 +28,21 @@ export class PrivateEngine {
     this.socket = path.join(root, "docker.sock");
   }
 
-  /** Where `npm run e2e:up` records a running engine, for `npm run e2e:down`. */
-  static stateFile(): string {
-    return path.join(tmpdir(), "regstack-e2e-engine.json");
+  /** Where `npm run e2e:up` records what it left running in this engine, for `npm run e2e:down`. */
+  get stateFile(): string {
+    return path.join(this.root, "e2e-up.json");
+  }
+
+  /** A short name for the engine: the unique part of its directory. */
+  get id(): string {
+    return path.basename(this.root).replace(/^regstack-engine-/, "");
+  }
+
+  /** The engines `npm run e2e:up` left running under a directory (the system's temporary one by default). */
+  static running(dir = tmpdir()): PrivateEngine[] {
+    return PrivateEngine.rootsUnder(dir)
+      .filter((root) => existsSync(path.join(root, "e2e-up.json")))
+      .map((root) => new PrivateEngine(root));
   }
 
   async start(): Promise<void> {
@@ -74,7 +86,7 @@ export class PrivateEngine {
   }
 
   save(extra: Record<string, unknown> = {}): void {
-    writeFileSync(PrivateEngine.stateFile(), JSON.stringify({ root: this.root, pid: this.pid, ...extra }, null, 2));
+    writeFileSync(this.stateFile, JSON.stringify({ id: this.id, root: this.root, pid: this.pid, ...extra }, null, 2));
   }
 
   async stop(): Promise<void> {
@@ -99,12 +111,8 @@ export class PrivateEngine {
     for (const bridge of bridges) spawnSync("ip", ["link", "delete", bridge], { stdio: "ignore" });
     // vfs layers can hold read-only files; a bind mount may linger until the daemon is gone.
     spawnSync("sh", ["-c", `umount -R "${this.root}"/exec/* 2>/dev/null; true`]);
+    // Its record (e2e-up.json) lives in its own directory and goes with it.
     rmSync(this.root, { recursive: true, force: true });
-    // The state file names the engine `npm run e2e:up` left running: only that engine's stop removes it.
-    if (existsSync(PrivateEngine.stateFile())) {
-      const saved = JSON.parse(readFileSync(PrivateEngine.stateFile(), "utf8")) as { root?: string };
-      if (saved.root === this.root) rmSync(PrivateEngine.stateFile(), { force: true });
-    }
   }
 
   /** The bridges this engine's networks made (br-<id>), while it runs. */

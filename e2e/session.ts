@@ -13,6 +13,14 @@ export interface E2eSession {
   readonly images: ReadonlyMap<string, string>;
 }
 
+/** A session on an engine that is already running (`npm run e2e:up -- --reuse`). */
+export function attachSession(engine: PrivateEngine, ports: ReadonlyMap<number, number>): E2eSession {
+  const images = buildStandIns(engine);
+  const applier = new Applier(engine, images);
+  applier.restorePorts(ports);
+  return { engine, applier, images };
+}
+
 export async function openSession(tolerateUnhealthy = false): Promise<E2eSession> {
   const engine = new PrivateEngine();
   try {
@@ -44,10 +52,12 @@ export function describeEndpoints(evaluation: Evaluation, report: ApplyReport, d
   );
   return {
     registry: localUrl(evaluation.outputs.registryUrl),
-    ui: localUrl(evaluation.outputs.uiUrl),
+    // A service without a stand-in is not running here: its endpoint is not offered.
+    ui: report.skipped.some((x) => x.resource === "regstack-ui-container") ? undefined : localUrl(evaluation.outputs.uiUrl),
     mirrors,
     caFile,
     credentials: testCredentials(evaluation),
+    roles: evaluation.outputs.users,
     skipped: report.skipped,
     note: "names in the URLs must resolve to 127.0.0.1 (they do for localhost)",
   };

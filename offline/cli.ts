@@ -12,6 +12,14 @@ export interface CliOptions {
 /** Thrown for a command-line mistake: printed as one line with the usage, exit code 2. */
 export class UsageError extends Error {}
 
+/** A failure whose message says everything (what failed and its cause): printed without a stack trace. */
+export class ReportedFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ReportedFailure";
+  }
+}
+
 /** Thrown for `--help`: the usage goes to stdout, exit code 0. */
 class HelpRequested extends Error {}
 
@@ -78,6 +86,11 @@ export function runCommand(usage: string, body: () => Promise<void>): void {
       if (err instanceof UsageError) {
         process.stderr.write(`${err.message}\n${usage}\n`);
         process.exitCode = 2;
+        return;
+      }
+      if (err instanceof ReportedFailure) {
+        process.stderr.write(`${err.message}\n`);
+        process.exitCode = 1;
         return;
       }
       const config = findConfigError(err);

@@ -15,16 +15,15 @@ export interface RenderedStack {
   file(service: string, servicePath: string): string;
 }
 
-/** A shipped stack's config with some top-level keys replaced (values as plain data). */
-export function variant(stack: string, overrides: Record<string, unknown>): StackConfig {
-  const base = readStackConfig(stack);
+/** A shipped stack's config (or `base`) with some top-level keys replaced (values as plain data; undefined removes a key). */
+export function variant(stack: string, overrides: Record<string, unknown>, base: StackConfig = readStackConfig(stack)): StackConfig {
   const values = { ...base.values };
   for (const [key, value] of Object.entries(overrides)) {
     const full = `regstack:${key}`;
     if (value === undefined) delete values[full];
     else values[full] = typeof value === "string" ? value : JSON.stringify(value);
   }
-  return { stack, values, secretKeys: base.secretKeys };
+  return { stack, values, secretKeys: [...base.secretKeys] };
 }
 
 /** Evaluates a config under the offline engine and writes what its resources carry into `dir`. */

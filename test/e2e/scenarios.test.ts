@@ -39,16 +39,17 @@ afterAll(async () => {
 
 interface Scenario {
   readonly stack: string;
-  readonly config: StackConfig;
+  readonly variant: (engineRoot: string) => StackConfig;
   readonly tls: boolean;
 }
 
 const scenarios: Scenario[] = [
-  { stack: "local", tls: false, config: localVariant() },
-  { stack: "nas", tls: true, config: nasTlsVariant() },
+  { stack: "local", tls: false, variant: localVariant },
+  { stack: "nas", tls: true, variant: nasTlsVariant },
 ];
 
-describe.each(scenarios)("the $stack stack in a real Docker engine", ({ stack, config, tls }) => {
+describe.each(scenarios)("the $stack stack in a real Docker engine", ({ stack, variant, tls }) => {
+  let config: StackConfig;
   let evaluation: Evaluation;
   let applier: Applier;
   let report: ApplyReport;
@@ -73,6 +74,7 @@ describe.each(scenarios)("the $stack stack in a real Docker engine", ({ stack, c
 
   beforeAll(async () => {
     writeFileSync(authFile, "{}");
+    config = variant(session.engine.root);
     evaluation = await evaluateConfig(config);
     users = testCredentials(evaluation);
     applier = new Applier(session.engine, session.images);
