@@ -72,7 +72,7 @@ describe("README layout and where to change what", () => {
 
   it("points every capability at files that exist", () => {
     const table = section("### Where to change what");
-    const files = [...table.matchAll(/`((?:components|offline|scripts)\/[^`<>]+)`/g)].map((m) => m[1]);
+    const files = [...table.matchAll(/`((?:components|offline|scripts|check|e2e)\/[^`<>]+)`/g)].map((m) => m[1]);
     expect(files.length).toBeGreaterThan(20);
     for (const f of files) expect({ [f]: existsSync(path.join(ROOT, f)) }).toEqual({ [f]: true });
     // Every service description and every config section is reachable from the table.
