@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameS
 import * as path from "path";
 import { internalAddresses } from "../components/platform/topology";
 import { edgePaths } from "../components/render/paths";
+import { SECRETS_DIR } from "../offline/render";
 import { freePort, runTool, startProcess, waitForHttp } from "./process";
 import { RenderedStack } from "./rendered";
 
@@ -20,11 +21,25 @@ export interface RunningEdge {
   output(): string;
 }
 
-/** The rendered live directory of an edge ("edge", or "edge-<node>" for another node's edge). */
+/** The rendered live directory of an edge ("edge", or "edge-<node>" for another node's edge): its plain files. */
 export function edgeLiveDir(rendered: RenderedStack, service = "edge"): string {
-  const dir = rendered.file(service, edgePaths.liveDir);
+  const dir = path.join(rendered.dir, service, edgePaths.liveDir);
   if (!existsSync(dir)) throw new Error(`the stack rendered no ${service} service`);
   return dir;
+}
+
+/** The edge's secret files (users file, private keys), rendered apart from its configuration. */
+export function edgeSecretDir(rendered: RenderedStack, service = "edge"): string {
+  return path.join(rendered.dir, SECRETS_DIR, service, edgePaths.liveDir);
+}
+
+/** Every file of an edge's live directory, plain and secret: name → path on disk. */
+export function edgeLiveFiles(rendered: RenderedStack, service = "edge"): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const dir of [edgeLiveDir(rendered, service), edgeSecretDir(rendered, service)]) {
+    if (existsSync(dir)) for (const f of readdirSync(dir)) files.set(f, path.join(dir, f));
+  }
+  return files;
 }
 
 /**
@@ -57,11 +72,10 @@ export function listenPorts(caddyfile: string): number[] {
 
 /** Runs Debian's caddy from the edge files a stack rendered, in front of a local registry. */
 export async function startEdge(rendered: RenderedStack, work: string, registryPort: number): Promise<RunningEdge> {
-  const staging = edgeLiveDir(rendered);
   const live = path.join(work, "edge-live");
   mkdirSync(live, { recursive: true });
-  for (const f of readdirSync(staging)) if (f !== "Caddyfile") copyFileSync(path.join(staging, f), path.join(live, f));
-  const original = readFileSync(path.join(staging, "Caddyfile"), "utf8");
+  for (const [name, file] of edgeLiveFiles(rendered)) if (name !== "Caddyfile") copyFileSync(file, path.join(live, name));
+  const original = readFileSync(path.join(edgeLiveDir(rendered), "Caddyfile"), "utf8");
   const listen = listenPorts(original);
   const ports = new Map<number, number>();
   for (const p of listen) ports.set(p, await freePort());

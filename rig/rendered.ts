@@ -1,7 +1,7 @@
-import { mkdirSync, readFileSync } from "fs";
+import { existsSync, mkdirSync, readFileSync } from "fs";
 import * as path from "path";
 import { Evaluation } from "../offline/engine";
-import { writeRendered } from "../offline/render";
+import { SECRETS_DIR, writeRendered } from "../offline/render";
 import { evaluateConfig } from "../offline/run";
 import { readStackConfig, StackConfig } from "../offline/stackConfig";
 
@@ -11,7 +11,7 @@ export interface RenderedStack {
   readonly evaluation: Evaluation;
   /** The offline engine's passwords, by user. */
   readonly users: Record<string, string>;
-  /** A service's file's path on disk. */
+  /** A service's file's path on disk (a plain rendered file, or a secret file under secrets/). */
   file(service: string, servicePath: string): string;
 }
 
@@ -32,5 +32,9 @@ export async function renderConfig(config: StackConfig, dir: string): Promise<Re
   mkdirSync(dir, { recursive: true });
   writeRendered(evaluation, dir);
   const users = JSON.parse(readFileSync(path.join(dir, "credentials.json"), "utf8")).users as Record<string, string>;
-  return { dir, evaluation, users, file: (service, servicePath) => path.join(dir, service, servicePath) };
+  const file = (service: string, servicePath: string) => {
+    const plain = path.join(dir, service, servicePath);
+    return existsSync(plain) ? plain : path.join(dir, SECRETS_DIR, service, servicePath);
+  };
+  return { dir, evaluation, users, file };
 }

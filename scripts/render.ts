@@ -20,5 +20,6 @@ runCommand(USAGE, async () => {
   const out = path.resolve(options.out);
   const evaluation = await evaluateStack(options.stack, options.configFile);
   const listing = writeRendered(evaluation, out);
-  await print(`rendered ${listing.length} files for stack ${evaluation.stack} into ${out}`);
+  const secret = listing.filter((l) => l.secret).length;
+  await print(`rendered ${listing.length - secret} files and ${secret} secret file${secret === 1 ? "" : "s"} (under secrets/) for stack ${evaluation.stack} into ${out}`);
 });

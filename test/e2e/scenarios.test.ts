@@ -94,7 +94,7 @@ describe.each(scenarios)("the $stack stack in a real Docker engine", ({ stack, v
     }
     expect(report.skipped).toEqual([{ resource: "regstack-ui-container", image: images.ui, reason: expect.stringContaining("not packaged by Debian") }]);
     expect(report.containers.filter((c) => c.action === "ran").map((c) => c.resource).sort()).toEqual(
-      ["regstack-edge-secret-writer", "regstack-edge-writer", "regstack-mirror-dockerhub-prepare", "regstack-registry-prepare"].sort(),
+      ["regstack-edge-secret-writer", "regstack-edge-writer", "regstack-registry-prepare", ...Object.keys(evaluation.outputs.mirrors as object).map((m) => `regstack-mirror-${m}-prepare`)].sort(),
     );
     for (const c of report.containers) expect(session.engine.must(["inspect", "--format", "{{.Config.Image}}", c.name])).toMatch(/^regstack-standin\//);
   });

@@ -32,19 +32,21 @@ describe("npm run render", () => {
 
     const evaluation = await evaluateStack("nas");
     const expected = evaluation.files;
-    const listing = JSON.parse(readFileSync(path.join(out, "files.json"), "utf8")) as { service: string; path: string; file: string; mode: string; secret: boolean }[];
-    expect(listing.map((l) => `${l.service}:${l.path}`).sort()).toEqual(expected.map((f) => `${f.service}:${f.path}`).sort());
+    type Entry = { service: string; path: string; file: string; mode: string; secret: boolean };
+    const listing = JSON.parse(readFileSync(path.join(out, "files.json"), "utf8")) as Entry[];
+    const secrets = JSON.parse(readFileSync(path.join(out, "secrets.json"), "utf8")) as Entry[];
+    // The rendered configuration holds no secret: files.json marks none secret, the secret files are apart.
+    expect(listing.filter((l) => l.secret)).toEqual([]);
+    expect(secrets.every((l) => l.secret && l.file.startsWith("secrets/"))).toBe(true);
+    expect([...listing, ...secrets].map((l) => `${l.service}:${l.path}`).sort()).toEqual(expected.map((f) => `${f.service}:${f.path}`).sort());
     for (const f of expected) {
-      const written = path.join(out, f.service, f.path);
+      const written = path.join(out, f.secret ? "secrets" : "", f.service, f.path);
       // Keys and certificates are generated anew by each process; the in-process test below checks them.
       if (!/\.(crt|key)$/.test(f.path)) expect(readFileSync(written, "utf8")).toBe(f.content);
       expect((statSync(written).mode & 0o777).toString(8).padStart(4, "0")).toBe(f.secret ? "0600" : f.mode);
-      expect(listing.find((l) => l.service === f.service && l.path === f.path)!.secret).toBe(f.secret);
     }
-    expect(listing.map((l) => l.file)).toEqual(
-      expect.arrayContaining(["edge/etc/caddy/live/Caddyfile", "edge/etc/caddy/live/intermediate.key", "registry/etc/distribution/config.yml", "redis/usr/local/etc/redis/redis.conf"]),
-    );
-    expect(listing.filter((l) => l.secret).map((l) => l.file).sort()).toEqual(["edge/etc/caddy/live/intermediate.key", "edge/etc/caddy/live/users", "redis/usr/local/etc/redis/auth.conf"]);
+    expect(listing.map((l) => l.file)).toEqual(expect.arrayContaining(["edge/etc/caddy/live/Caddyfile", "registry/etc/distribution/config.yml", "redis/usr/local/etc/redis/redis.conf"]));
+    expect(secrets.map((l) => l.file).sort()).toEqual(["secrets/edge/etc/caddy/live/intermediate.key", "secrets/edge/etc/caddy/live/users", "secrets/redis/usr/local/etc/redis/auth.conf"]);
     const credentials = JSON.parse(readFileSync(path.join(out, "credentials.json"), "utf8"));
     expect(credentials).toEqual({ users: testCredentials(evaluation) });
     expect(Object.keys(credentials.users).sort()).toEqual(["alice", "ci", "cluster"]);
@@ -56,7 +58,7 @@ describe("npm run render", () => {
     const listing = writeRendered(evaluation, out);
     const files = evaluation.files;
     expect(listing.length).toBe(files.length + 2 * evaluation.clientScripts.length);
-    for (const f of files) expect(readFileSync(path.join(out, f.service, f.path), "utf8")).toBe(f.content);
+    for (const f of files) expect(readFileSync(path.join(out, f.secret ? "secrets" : "", f.service, f.path), "utf8")).toBe(f.content);
     expect(files.some((f) => f.content.includes("-----BEGIN PRIVATE KEY-----"))).toBe(true);
     // Two edges on dev: the registry's node has "edge", the caches' node its own.
     expect([...new Set(files.map((f) => f.service))].sort()).toEqual(["edge", "edge-fx8350", "mirror-dockerhub", "mirror-ghcr", "redis", "registry"]);
@@ -176,6 +178,8 @@ describe("command line, as a newcomer uses it", () => {
     const out = tempDir("regstack-render-count-");
     const result = run("render.ts", ["-s", "local", "--out", out]);
     const listing = JSON.parse(readFileSync(path.join(out, "files.json"), "utf8")) as unknown[];
-    expect(result.stdout.trim()).toBe(`rendered ${listing.length} files for stack local into ${out}`);
+    const secrets = JSON.parse(readFileSync(path.join(out, "secrets.json"), "utf8")) as unknown[];
+    expect(secrets.length).toBe(1);
+    expect(result.stdout.trim()).toBe(`rendered ${listing.length} files and 1 secret file (under secrets/) for stack local into ${out}`);
   });
 });

@@ -1,9 +1,9 @@
 /** Every stack's rendered Caddyfile passes `caddy validate`; generated chains pass `openssl verify`. */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { shippedStacks, readStackConfig, StackConfig } from "../../offline/stackConfig";
-import { localCaddyfile } from "../../rig/edgeProcess";
+import { edgeLiveFiles, localCaddyfile } from "../../rig/edgeProcess";
 import { requireTool, runTool } from "../../rig/process";
 import { renderConfig, variant } from "../../rig/rendered";
 import { selfSigned } from "../support/pem";
@@ -15,7 +15,10 @@ async function validateEdges(name: string, config: StackConfig): Promise<string[
   const rendered = await renderConfig(config, path.join(work, name));
   const edges = readdirSync(rendered.dir).filter((d) => /^edge(-.+)?$/.test(d));
   return edges.map((edge) => {
-    const live = rendered.file(edge, "/etc/caddy/live");
+    // The edge's live directory as the installers fill it: the plain files and the secret ones together.
+    const live = path.join(work, `${name}-${edge}-live`);
+    mkdirSync(live, { recursive: true });
+    for (const [f, source] of edgeLiveFiles(rendered, edge)) copyFileSync(source, path.join(live, f));
     const file = path.join(work, `${name}-${edge}.Caddyfile`);
     writeFileSync(file, localCaddyfile(readFileSync(path.join(live, "Caddyfile"), "utf8"), live, new Map(), 9180, new Map()));
     const result = runTool("caddy", ["validate", "--config", file, "--adapter", "caddyfile"]);

@@ -5,7 +5,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { edgeLiveDir, RunningEdge, startEdge } from "../../rig/edgeProcess";
+import { edgeLiveDir, edgeLiveFiles, RunningEdge, startEdge } from "../../rig/edgeProcess";
 import { blobDigest, buildOciImage, OciImage } from "../../rig/ociImage";
 import { requireTool, runTool } from "../../rig/process";
 import { RunningRegistry, startRegistry } from "../../rig/registryProcess";
@@ -56,11 +56,12 @@ const creds = (user: string) => `${user}:${rendered.users[user]}`;
 
 describe("the rendered edge in front of the rendered registry", () => {
   it("puts the root certificate and this edge's intermediate on the edge, never the root key", () => {
-    const live = readdirSync(edgeLiveDir(rendered)).sort();
-    expect(live).toEqual(["Caddyfile", "intermediate.crt", "intermediate.key", "root.crt", "users"]);
-    const rootPem = readFileSync(path.join(edgeLiveDir(rendered), "root.crt"), "utf8");
-    expect(rootPem).toBe(rendered.evaluation.outputs.caCertPem);
-    for (const f of live.filter((x) => x !== "intermediate.key")) expect(readFileSync(path.join(edgeLiveDir(rendered), f), "utf8")).not.toContain("PRIVATE KEY");
+    const live = edgeLiveFiles(rendered);
+    expect([...live.keys()].sort()).toEqual(["Caddyfile", "intermediate.crt", "intermediate.key", "root.crt", "users"]);
+    // The plain files are rendered configuration; the key and the users' hashes are rendered apart, as secrets.
+    expect(readdirSync(edgeLiveDir(rendered)).sort()).toEqual(["Caddyfile", "intermediate.crt", "root.crt"]);
+    expect(readFileSync(live.get("root.crt")!, "utf8")).toBe(rendered.evaluation.outputs.caCertPem);
+    for (const [name, file] of live) if (name !== "intermediate.key") expect(readFileSync(file, "utf8")).not.toContain("PRIVATE KEY");
   });
 
   it("issues leaves with the intermediate: openssl verifies the running Caddy's leaf against the root", () => {

@@ -108,7 +108,7 @@ describe("the local stack's plain-HTTP edge in front of Debian's registry 2.8, b
 
   it("takes a new user from a rewritten users file, without a restart", async () => {
     const more = await renderConfig(variant("local", { registry: { version: "2.8" }, users: [...users, { name: "late", role: "push" }] }), path.join(work, "rendered-more"));
-    await edge.replaceFile("users", readFileSync(path.join(edgeLiveDir(more), "users"), "utf8"));
+    await edge.replaceFile("users", readFileSync(more.file("edge", "/etc/caddy/live/users"), "utf8"));
     let status = 0;
     for (let i = 0; i < 30 && status !== 200; i++) {
       status = (await fetch(`http://127.0.0.1:${port}/v2/`, { headers: basic("late", more.users.late) })).status;
