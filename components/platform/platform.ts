@@ -59,7 +59,6 @@ export function describePlatform(name: string, spec: PlatformSpec, parent: pulum
       placement: placement.primary,
       httpSecret: httpSecret(`${name}-registry-http-secret`, parent),
       redisPassword,
-      corsOrigins: endpoints.ui ? [endpoints.ui.url] : [],
       keep: registryKeep,
     }),
   );

@@ -118,11 +118,15 @@ function siteLines(site: EdgeSite, input: CaddyfileInput): string[] {
     // Stream layers both ways: no buffering, no response timeout for multi-GB blobs.
     "flush_interval -1",
     "header_up X-Real-IP {remote_host}",
+    // Users' passwords stop here: nothing behind the edge checks them, and the platform network is plain.
+    "header_up -Authorization",
     ...block("transport http", ["dial_timeout 10s", "keepalive 2m"]),
   ]);
   const access = accessLines(site, input);
   // `route` runs its handlers in the order written: authenticate, refuse, then proxy.
-  const body = [...tlsLines(input.tls), "log", ...access.matchers, ...block("route", [...access.handlers, ...proxy]), ...UNAUTHORIZED];
+  // Browsers that reached a TLS site once never fall back to plain HTTP for it.
+  const hsts = input.tls.mode === "off" ? [] : ['header Strict-Transport-Security "max-age=31536000"'];
+  const body = [...tlsLines(input.tls), "log", ...hsts, ...access.matchers, ...block("route", [...access.handlers, ...proxy]), ...UNAUTHORIZED];
   return [`# ${site.service}`, ...block(head, body), ""];
 }
 

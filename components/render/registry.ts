@@ -9,8 +9,6 @@ export interface RegistryConfigInput {
   readonly instance: string;
   readonly logLevel: LogLevel;
   readonly deleteEnabled: boolean;
-  /** Origins allowed by CORS (the UI's URL). */
-  readonly corsOrigins: readonly string[];
   /** Redis blob-descriptor cache (its password comes from REGISTRY_REDIS_PASSWORD); undefined uses the in-memory cache. */
   readonly redis?: { readonly address: string };
   /** Pull-through cache of one upstream (a password comes from REGISTRY_PROXY_PASSWORD). */
@@ -51,7 +49,8 @@ export function renderRegistryConfig(input: RegistryConfigInput): string {
     http: {
       addr: `:${registryPaths.port}`,
       relativeurls: true,
-      headers: httpHeaders(input.corsOrigins),
+      // No CORS grant: the UI proxies /v2 itself, so no browser origin needs one.
+      headers: { "X-Content-Type-Options": ["nosniff"] },
       debug: {
         addr: `:${registryPaths.debugPort}`,
         prometheus: { enabled: true, path: "/metrics" },
@@ -66,19 +65,6 @@ export function renderRegistryConfig(input: RegistryConfigInput): string {
   if (input.proxy) config.proxy = proxySection(input.version, input.proxy);
   if (input.notifications.length > 0) config.notifications = notificationsSection(input.notifications);
   return toYaml(config);
-}
-
-function httpHeaders(origins: readonly string[]): Record<string, string[]> {
-  const headers: Record<string, string[]> = { "X-Content-Type-Options": ["nosniff"] };
-  if (origins.length === 0) return headers;
-  return {
-    ...headers,
-    "Access-Control-Allow-Origin": [...origins],
-    "Access-Control-Allow-Credentials": ["true"],
-    "Access-Control-Allow-Headers": ["Authorization", "Accept", "Cache-Control"],
-    "Access-Control-Allow-Methods": ["HEAD", "GET", "OPTIONS", "DELETE"],
-    "Access-Control-Expose-Headers": ["Docker-Content-Digest"],
-  };
 }
 
 function redisSection(version: RegistryMajor, redis: { address: string }): Record<string, unknown> {

@@ -12,7 +12,8 @@ export function renderUiEnv(input: UiSettingsInput): Record<string, string> {
     REGISTRY_TITLE: input.title,
     NGINX_PROXY_PASS_URL: input.registryUrl,
     SINGLE_REGISTRY: "true",
-    REGISTRY_SECURED: "true",
+    // The edge checks users; the registry behind the UI's own proxy asks for no login.
+    REGISTRY_SECURED: "false",
     DELETE_IMAGES: String(input.deleteEnabled),
     SHOW_CONTENT_DIGEST: "true",
     SHOW_CATALOG_NB_TAGS: "true",

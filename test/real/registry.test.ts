@@ -4,7 +4,9 @@
  * rendered plain-HTTP edge in front of it. Every request goes through the edge: users, roles, the
  * registry's JSON refusals, and a users file that changes without a restart.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "fs";
+import { createServer } from "http";
+import { AddressInfo } from "net";
 import { tmpdir } from "os";
 import * as path from "path";
 import { edgeLiveDir, RunningEdge, startEdge } from "../../rig/edgeProcess";
@@ -116,5 +118,30 @@ describe("the local stack's plain-HTTP edge in front of Debian's registry 2.8, b
     }
     expect({ status, log: status === 200 ? "" : edge.output().slice(-3000) }).toEqual({ status: 200, log: "" });
     expect(edge.running()).toBe(true);
+  });
+});
+
+describe("what passes the edge", () => {
+  it("never hands a user's password to the service behind it", async () => {
+    const seen: (string | undefined)[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.writeHead(200, { "Content-Type": "application/json", "Docker-Distribution-Api-Version": "registry/2.0" });
+      res.end("{}");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const echoPort = (server.address() as AddressInfo).port;
+    mkdirSync(path.join(work, "probe"), { recursive: true });
+    const probeEdge = await startEdge(rendered, path.join(work, "probe"), echoPort);
+    try {
+      const probe = probeEdge.ports.get(5000)!;
+      expect((await fetch(`http://127.0.0.1:${probe}/v2/`, { headers: basic("admin") })).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${probe}/v2/x/manifests/v1`, { headers: basic("reader") })).status).toBe(200);
+      expect(seen.length).toBe(2);
+      expect(seen).toEqual([undefined, undefined]);
+    } finally {
+      await probeEdge.stop();
+      server.close();
+    }
   });
 });

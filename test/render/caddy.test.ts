@@ -23,6 +23,8 @@ describe("Caddyfile", () => {
     const lines = site(text, "https://nas.lan:5000");
     expect(lines[0]).toBe("https://nas.lan:5000, https://10.0.0.5:5000 {");
     expect(lines).toEqual(expect.arrayContaining(["reverse_proxy registry:5000 {", "flush_interval -1"]));
+    // Passwords stop at the edge.
+    expect(lines).toContain("header_up -Authorization");
     expect(text).not.toMatch(/request_body|max_size|timeout 30s/);
   });
 
@@ -95,7 +97,9 @@ describe("Caddyfile", () => {
     const acme = renderCaddyfile(input({ tls: { mode: "acme", email: "ops@example.org" } }));
     expect(acme).toContain("email ops@example.org");
     expect(acme).not.toContain("disable_redirects");
+    expect(site(internal, "https://nas.lan:5000")).toContain('header Strict-Transport-Security "max-age=31536000"');
     const off = renderCaddyfile(input({ tls: { mode: "off" } }));
+    expect(off).not.toContain("Strict-Transport-Security");
     expect(off).toContain("auto_https off");
     expect(off).toContain("http://:5000 {");
     expect(off).not.toContain("https://");

@@ -27,7 +27,6 @@ export function mirrorService(args: MirrorServiceArgs): ServiceDescription {
       instance: id,
       logLevel: args.spec.registry.logLevel,
       deleteEnabled: false,
-      corsOrigins: [],
       notifications: [],
       proxy: { remoteUrl: m.upstream, username: m.username, ttl: m.ttl },
     },

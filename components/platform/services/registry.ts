@@ -10,8 +10,6 @@ export interface RegistryServiceArgs {
   readonly httpSecret: Secret;
   /** The Redis cache's password, when Redis is on. */
   readonly redisPassword?: Secret;
-  /** Origins allowed by CORS (the UI). */
-  readonly corsOrigins: readonly string[];
   readonly keep: KeepPolicy;
 }
 
@@ -26,7 +24,6 @@ export function registryService(args: RegistryServiceArgs): ServiceDescription {
       instance: internalNames.registry,
       logLevel: spec.registry.logLevel,
       deleteEnabled: spec.registry.deleteEnabled,
-      corsOrigins: args.corsOrigins,
       redis: args.redisPassword ? { address: internalAddresses.redis } : undefined,
       notifications: spec.notifications,
     },
