@@ -51,7 +51,7 @@ export const STAND_INS: readonly StandIn[] = [
     workdir: "/",
     dirs: ["/etc/distribution", "/var/lib/registry"],
     ports: [5000],
-    contract: "entrypoint /entrypoint.sh; `registry serve /etc/distribution/config.yml`; :5000; root by default (regstack runs it as 1000:1000). Debian's binary is 2.8: it ignores 3.x-only keys.",
+    contract: "entrypoint /entrypoint.sh; `registry serve /etc/distribution/config.yml`; :5000; root by default (regstack runs it as 10500:10500). Debian's binary is 2.8: it ignores 3.x-only keys.",
   },
   {
     official: images.registry28,

@@ -17,6 +17,8 @@ export interface RunningEdge {
   replaceFile(name: string, content: string): Promise<void>;
   /** Whether the caddy process is still the one started. */
   running(): boolean;
+  /** The caddy process's resident memory, in MiB (from /proc). */
+  rssMib(): number;
   stop(): Promise<void>;
   output(): string;
 }
@@ -120,6 +122,10 @@ export async function startEdge(rendered: RenderedStack, work: string, registryP
       utimesSync(caddyfile, now, now);
     },
     running: () => proc.child.exitCode === null,
+    rssMib: () => {
+      const status = readFileSync(`/proc/${proc.child.pid}/status`, "utf8");
+      return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
+    },
     stop: proc.stop,
     output: proc.output,
   };

@@ -43,6 +43,9 @@ export interface EdgeUser {
   readonly hash: string;
 }
 
+/** How long a client may take to send its headers, keep a connection idle, and how large its headers may be. */
+export const EDGE_LIMITS = { readHeader: "10s", idle: "2m", maxHeaderSize: "32KB" } as const;
+
 const TAB = "\t";
 const REALM = "regstack";
 
@@ -151,7 +154,10 @@ export function renderCaddyfile(input: CaddyfileInput): string {
   else global.push("auto_https disable_redirects");
   // HTTP/1.1 over TCP: in npm run bench HTTP/2 flow control cut large-blob pulls through the edge
   // further below direct than HTTP/1.1 did.
-  global.push(...block("servers", ["metrics", "protocols h1"]));
+  // Unfinished requests are not held: headers (and the TLS handshake) must arrive within
+  // READ_HEADER, idle keep-alive connections close after IDLE, headers are bounded. No body or write
+  // timeout: multi-GB layers stream for as long as they take.
+  global.push(...block("servers", ["metrics", "protocols h1", ...block("timeouts", [`read_header ${EDGE_LIMITS.readHeader}`, `idle ${EDGE_LIMITS.idle}`]), `max_header_size ${EDGE_LIMITS.maxHeaderSize}`]));
   if (input.tls.mode === "internal") {
     // Caddy signs leaves with the intermediate regstack issued; the root key never leaves Pulumi
     // state. Caddy 2.6-2.8 demand a root key file although an intermediate is given and the root key

@@ -55,7 +55,7 @@ describe.each(each())("stack %s under the offline engine", (stack) => {
 
   it("runs registries as a non-root user without capabilities", () => {
     for (const c of services(e()).filter((s) => /registry|mirror/.test(s.name))) {
-      expect(c.inputs.user).toBe("1000:1000");
+      expect(c.inputs.user).toBe("10500:10500");
       expect(c.inputs.capabilities).toEqual({ drops: ["ALL"] });
     }
   });

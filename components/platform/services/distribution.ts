@@ -5,8 +5,12 @@ import { registryPaths } from "../../render/paths";
 import { RegistryConfigInput, registrySecretEnv, renderRegistryConfig } from "../../render/registry";
 import { KeepPolicy, ServiceDescription } from "../description";
 
-/** The unprivileged user distribution runs as; its data directory is handed to it first. */
-export const REGISTRY_USER = "1000:1000";
+/**
+ * The unprivileged user distribution runs as; its data directory is handed to it first. A dedicated
+ * uid, not 1000: that is usually a host's first real user, who would then own the registry's data on a
+ * host path (a NAS share). Data an older version left as 1000 is handed over once.
+ */
+export const REGISTRY_USER = "10500:10500";
 
 export interface DistributionArgs {
   readonly id: string;
