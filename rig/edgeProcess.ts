@@ -82,7 +82,9 @@ export async function startEdge(rendered: RenderedStack, work: string, registryP
   const ports = new Map<number, number>();
   for (const p of listen) ports.set(p, await freePort());
   const metricsPort = await freePort();
-  const upstreams = new Map([[internalAddresses.registry, `127.0.0.1:${registryPort}`]]);
+  // The local registry stands in for the registry and for every cache behind the edge.
+  const caches = [...original.matchAll(/reverse_proxy (mirror-[a-z0-9-]+:\d+) /g)].map((m) => m[1]);
+  const upstreams = new Map([internalAddresses.registry, ...caches].map((u) => [u, `127.0.0.1:${registryPort}`]));
   const rewrite = (text: string) => localCaddyfile(text, live, ports, metricsPort, upstreams);
   const caddyfile = path.join(live, "Caddyfile");
   writeFileSync(caddyfile, rewrite(original));

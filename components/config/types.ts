@@ -64,6 +64,8 @@ export interface MirrorSpec {
   readonly password?: Secret;
   /** Cache TTL (registry 3.x only), e.g. "168h". */
   readonly ttl?: string;
+  /** Reading it needs no login (never with upstream credentials). */
+  readonly public: boolean;
 }
 
 export interface NotificationEndpoint {

@@ -4,7 +4,7 @@ import { PlatformSpec } from "../config/types";
 import { EdgeSite, EdgeTls, SiteAccess } from "../render/caddy";
 import { edgePaths } from "../render/paths";
 import { Authority, caNameOf } from "./authority";
-import { Endpoints, internalAddresses, Placement, ServiceEndpoint } from "./topology";
+import { cacheIsOpen, Endpoints, internalAddresses, Placement, ServiceEndpoint } from "./topology";
 
 /** A certificate or key file an edge reads. */
 export interface EdgeTlsFile {
@@ -22,7 +22,7 @@ export function sitesOn(node: string, spec: PlatformSpec, endpoints: Endpoints, 
     if (endpoints.ui) sites.push(site("ui", endpoints.ui, internalAddresses.ui, "ui"));
   }
   for (const m of spec.mirrors.filter((x) => placement.mirrors[x.name] === node)) {
-    const access = m.username !== undefined ? "mirror-private" : "mirror-open";
+    const access = cacheIsOpen(spec, m) ? "mirror-open" : "mirror-private";
     sites.push(site(`mirror ${m.name} (${m.upstream})`, endpoints.mirrors[m.name], internalAddresses.mirror(m.name), access));
   }
   return sites;

@@ -65,6 +65,16 @@ export function placementOf(spec: PlatformSpec): Placement {
   return { primary, mirrors, nodes };
 }
 
+/**
+ * Whether reading a cache needs no login: never when it holds upstream credentials (anyone would pull
+ * through the account); otherwise when the stack stays on loopback, opens reads (anonymous pull), or
+ * marks the cache public. Beyond loopback a cache is otherwise for the stack's users only.
+ */
+export function cacheIsOpen(spec: PlatformSpec, mirror: PlatformSpec["mirrors"][number]): boolean {
+  if (mirror.username !== undefined) return false;
+  return spec.loopbackOnly || spec.access.anonymousPull || mirror.public;
+}
+
 function withPort(name: string, port: number, scheme: "http" | "https"): string {
   return scheme === "https" && port === 443 ? name : `${name}:${port}`;
 }
@@ -103,7 +113,7 @@ export function endpointsOf(spec: PlatformSpec): Endpoints {
     clientView: {
       registry: registry.address,
       scheme,
-      mirrors: spec.mirrors.map((m) => ({ upstream: m.upstream, endpoint: mirrors[m.name].address })),
+      mirrors: spec.mirrors.map((m) => ({ upstream: m.upstream, endpoint: mirrors[m.name].address, needsLogin: !cacheIsOpen(spec, m) })),
     },
   };
 }

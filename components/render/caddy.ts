@@ -6,8 +6,8 @@ import { header } from "./yaml";
  * - registry: writes need a push user (a pull user gets 403 DENIED); reads need any user unless
  *   anonymous pull is on;
  * - ui: like the registry, never anonymous;
- * - mirror: a pull-through cache, read-only (writes get 405 UNSUPPORTED); reads are open unless it
- *   holds upstream credentials.
+ * - mirror: a pull-through cache, read-only (writes get 405 UNSUPPORTED); reads need any user
+ *   (mirror-private) or none (mirror-open, see cacheIsOpen).
  */
 export type SiteAccess = "registry" | "ui" | "mirror-open" | "mirror-private";
 

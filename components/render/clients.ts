@@ -7,6 +7,8 @@ export interface ClientMirror {
   readonly upstream: string;
   /** host:port clients reach the cache on. */
   readonly endpoint: string;
+  /** Reading it needs a registry login. */
+  readonly needsLogin: boolean;
 }
 
 export interface ClientView {
@@ -41,7 +43,11 @@ export function renderK3sRegistries(view: ClientView, login?: { username: string
   const configs: Record<string, Record<string, unknown>> = {};
   const endpoints = [view.registry, ...view.mirrors.map((m) => m.endpoint)];
   if (caFile) for (const e of endpoints) configs[e] = { tls: { ca_file: caFile } };
-  if (login) configs[view.registry] = { ...configs[view.registry], auth: { username: login.username, password: login.password } };
+  if (login) {
+    const auth = { username: login.username, password: login.password };
+    configs[view.registry] = { ...configs[view.registry], auth };
+    for (const m of view.mirrors.filter((x) => x.needsLogin)) configs[m.endpoint] = { ...configs[m.endpoint], auth };
+  }
   const doc: Record<string, unknown> = { mirrors };
   if (Object.keys(configs).length > 0) doc.configs = configs;
   return header() + stringify(doc, { lineWidth: 0 });

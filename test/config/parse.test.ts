@@ -39,7 +39,7 @@ describe("defaults", () => {
 
   it("runs registry 3.x with deletes enabled and a Docker Hub cache on 5001", () => {
     expect(spec.registry).toEqual({ version: "3", logLevel: "info", deleteEnabled: true });
-    expect(spec.mirrors).toEqual([{ name: "dockerhub", upstream: "https://registry-1.docker.io", username: undefined, password: undefined, ttl: undefined }]);
+    expect(spec.mirrors).toEqual([{ name: "dockerhub", upstream: "https://registry-1.docker.io", username: undefined, password: undefined, ttl: undefined, public: false }]);
     // Where a cache runs and on which port its edge listens are the docker target's.
     expect(spec.target.ports).toEqual({ registry: 5000, ui: 5080, mirrors: { dockerhub: 5001 } });
     expect(spec.target.mirrorHosts).toEqual({ dockerhub: "local" });

@@ -1,4 +1,5 @@
 import { parseSpec } from "../../components/config/parse";
+import { cacheIsOpen } from "../../components/platform/topology";
 import { minimal, problemsOf, rawConfig } from "../support/config";
 import { selfSigned } from "../support/pem";
 
@@ -106,5 +107,26 @@ describe("a LAN bind needs a name LAN clients can use", () => {
   it("accepts it with a domain, or with a host whose address is known", () => {
     expect(problems({ ...minimal, bindAddress: "0.0.0.0", domain: "registry.home.lan" })).toEqual([]);
     expect(problems({ ...minimal, bindAddress: "0.0.0.0", docker: { hosts: [{ name: "nas", url: "ssh://admin@pr4100.lan" }] } })).toEqual([]);
+  });
+});
+
+describe("who may read a cache", () => {
+  const open = (values: Record<string, unknown>) => {
+    const spec = parseSpec(rawConfig(values, ["mirrors"]));
+    return Object.fromEntries(spec.mirrors.map((m) => [m.name, cacheIsOpen(spec, m)]));
+  };
+  const hub = { name: "hub", upstream: "https://registry-1.docker.io", port: 5001 };
+
+  it("opens caches on loopback, and beyond it only when the stack says so", () => {
+    expect(open({ ...minimal, mirrors: [hub] })).toEqual({ hub: true });
+    expect(open({ ...lan, mirrors: [hub] })).toEqual({ hub: false });
+    expect(open({ ...lan, mirrors: [{ ...hub, public: true }] })).toEqual({ hub: true });
+    expect(open({ ...lan, access: { anonymousPull: true }, mirrors: [hub] })).toEqual({ hub: true });
+  });
+
+  it("never opens a cache that holds upstream credentials, and refuses marking one public", () => {
+    const priv = { ...hub, username: "bot", password: "token-token" };
+    expect(open({ ...minimal, access: { anonymousPull: true }, mirrors: [priv] })).toEqual({ hub: false });
+    expect(problems({ ...lan, mirrors: [{ ...priv, public: true }] }, ["mirrors"])).toEqual([{ path: "regstack:mirrors[0].public", message: expect.stringContaining("never public") }]);
   });
 });

@@ -150,3 +150,28 @@ describe("the rendered edge in front of the rendered registry", () => {
     runTool("rm", ["-rf", big.dir, pulled]);
   });
 });
+
+describe("who may read a cache at a LAN edge", () => {
+  const hub = { name: "hub", upstream: "https://registry-1.docker.io", port: 5001 };
+  const lan = (mirror: Record<string, unknown>) => ({ ...settings(false), bindAddress: "0.0.0.0", domain: "localhost", mirrors: [mirror] });
+
+  async function cacheAnswers(name: string, mirror: Record<string, unknown>): Promise<{ anonymous: string; user: string }> {
+    const stack = await renderConfig(variant("local", lan(mirror)), path.join(work, name));
+    const cacheEdge = await startEdge(stack, path.join(work, `${name}-run`), registry.port);
+    try {
+      const url = `https://localhost:${cacheEdge.ports.get(5001)}/v2/_catalog`;
+      const curl = (...auth: string[]) => runTool("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", cacheEdge.caFile!, ...auth, url]).stdout;
+      return { anonymous: curl(), user: curl("-u", `reader:${stack.users.reader}`) };
+    } finally {
+      await cacheEdge.stop();
+    }
+  }
+
+  it("refuses an anonymous read of a cache beyond loopback, and lets a user read", async () => {
+    expect(await cacheAnswers("cache-private", hub)).toEqual({ anonymous: "401", user: "200" });
+  });
+
+  it("opens the cache when the stack marks it public", async () => {
+    expect(await cacheAnswers("cache-public", { ...hub, public: true })).toEqual({ anonymous: "200", user: "200" });
+  });
+});

@@ -6,8 +6,8 @@ const view = {
   registry: "nas.lan:5000",
   scheme: "http" as const,
   mirrors: [
-    { upstream: "https://registry-1.docker.io", endpoint: "nas.lan:5001" },
-    { upstream: "https://ghcr.io", endpoint: "nas.lan:5002" },
+    { upstream: "https://registry-1.docker.io", endpoint: "nas.lan:5001", needsLogin: false },
+    { upstream: "https://ghcr.io", endpoint: "nas.lan:5002", needsLogin: true },
   ],
 };
 
@@ -25,6 +25,9 @@ describe("client snippets", () => {
     expect(doc.mirrors["ghcr.io"].endpoint).toEqual(["http://nas.lan:5002"]);
     expect(doc.mirrors["nas.lan:5000"].endpoint).toEqual(["http://nas.lan:5000"]);
     expect(doc.configs["nas.lan:5000"].auth).toEqual({ username: "cluster", password: "pw" });
+    // A cache that needs a login gets it too; an open one does not.
+    expect(doc.configs["nas.lan:5002"].auth).toEqual({ username: "cluster", password: "pw" });
+    expect(doc.configs["nas.lan:5001"]).toBeUndefined();
     expect(parse(renderK3sRegistries(view)).configs).toBeUndefined();
   });
 

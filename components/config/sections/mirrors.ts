@@ -1,7 +1,7 @@
 /** Pull-through caches, one per upstream: `regstack:mirrors`. */
 import * as pulumi from "@pulumi/pulumi";
 import { CheckContext, duplicates, requireSecret } from "../checks";
-import { int, listOf, object, optional, required, str, withDefault } from "../decoders";
+import { bool, int, listOf, object, optional, required, str, withDefault } from "../decoders";
 import { IssueList } from "../issues";
 import { dnsLabel, duration, httpsUrl } from "../patterns";
 import { MirrorSpec } from "../types";
@@ -17,10 +17,14 @@ const mirror = object({
   username: optional(str({ minLength: 1 }), { type: "string", text: "Upstream user (with `password`)." }),
   password: optional(str({ minLength: 1, expected: "a password or token" }), { type: "secret", text: "Upstream password or token." }),
   ttl: optional(str(duration), { type: "duration", default: "7 days (registry default)", text: "Cache TTL, registry 3.x only (e.g. `168h`)." }),
+  public: withDefault(bool(), false, {
+    type: "boolean",
+    text: "Reading this cache needs no login. Without it, reading a cache needs a user beyond loopback, unless `regstack:access.anonymousPull` opens reads; a cache holding upstream credentials always needs one.",
+  }),
 });
 
 export const mirrorKeys = {
-  mirrors: withDefault(listOf(mirror), () => DEFAULT_MIRRORS.map((m) => ({ ...m })), {
+  mirrors: withDefault(listOf(mirror), () => DEFAULT_MIRRORS.map((m) => ({ ...m, public: false })), {
     type: "list",
     default: "Docker Hub on 5001",
     text: "Pull-through caches, one per upstream; `[]` for none.",
@@ -33,6 +37,7 @@ type MirrorRaw = {
   readonly username?: string;
   readonly password?: string;
   readonly ttl?: string;
+  readonly public: boolean;
 };
 
 export function checkMirrors(raw: { mirrors: readonly MirrorRaw[]; registry: { version: string } }, ctx: CheckContext, issues: IssueList): void {
@@ -41,6 +46,9 @@ export function checkMirrors(raw: { mirrors: readonly MirrorRaw[]; registry: { v
     const at = `regstack:mirrors[${i}]`;
     if (m.ttl !== undefined && raw.registry.version === "2.8") {
       issues.add(`${at}.ttl`, 'is supported by registry 3.x only; registry 2.8 keeps proxied content 7 days (remove ttl or set regstack:registry.version to "3")');
+    }
+    if (m.public && m.username !== undefined) {
+      issues.add(`${at}.public`, "a cache holding upstream credentials is never public (anyone could pull through your account); remove public or the credentials");
     }
     if ((m.username === undefined) !== (m.password === undefined)) {
       issues.add(m.username === undefined ? `${at}.username` : `${at}.password`, "upstream credentials need both username and password");
@@ -56,5 +64,6 @@ export function buildMirrors(raw: { mirrors: readonly MirrorRaw[] }): MirrorSpec
     username: m.username,
     password: m.password === undefined ? undefined : pulumi.secret(m.password),
     ttl: m.ttl,
+    public: m.public,
   }));
 }
