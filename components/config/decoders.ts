@@ -78,12 +78,15 @@ export interface StringRule {
   readonly expected?: string;
   readonly minLength?: number;
   readonly maxLength?: number;
+  /** A secret (password, private key): a message never repeats the value, only its kind and length. */
+  readonly secret?: boolean;
 }
 
 export function str(rule: StringRule = {}): Decoder<string> {
   return (value, path, issues) => {
+    const shown = () => (rule.secret && typeof value === "string" ? `a value of ${value.length} characters (not shown: it is a secret)` : describe(value));
     if (typeof value !== "string") {
-      issues.add(path, `expected ${rule.expected ?? "a string"}, got ${describe(value)}`);
+      issues.add(path, `expected ${rule.expected ?? "a string"}, got ${shown()}`);
       return invalid();
     }
     const expected = rule.expected ?? "a string";
@@ -92,7 +95,7 @@ export function str(rule: StringRule = {}): Decoder<string> {
     } else if (rule.maxLength !== undefined && value.length > rule.maxLength) {
       issues.add(path, `expected ${expected} of at most ${rule.maxLength} characters, got ${value.length}`);
     } else if (rule.pattern && !rule.pattern.test(value)) {
-      issues.add(path, `expected ${expected}, got ${describe(value)}`);
+      issues.add(path, `expected ${expected}, got ${shown()}`);
     }
     return value;
   };

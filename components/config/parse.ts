@@ -11,7 +11,7 @@ import { checkNotifications } from "./sections/notifications";
 import { checkRedis } from "./sections/registry";
 import { buildTls, checkTls, tlsModeOf } from "./sections/tls";
 import { buildUsers, checkUsers } from "./sections/users";
-import { unknownKeyMessage } from "./suggest";
+import { editDistance, unknownKeyMessage } from "./suggest";
 import { PlatformSpec } from "./types";
 
 export { NAMESPACE };
@@ -35,7 +35,11 @@ export function parseSpec(raw: RawConfig): PlatformSpec {
   const given = new Map<string, unknown>();
   for (const [fullKey, text] of Object.entries(raw.values)) {
     const [namespace, ...rest] = fullKey.split(":");
-    if (namespace !== NAMESPACE) continue;
+    if (namespace !== NAMESPACE) {
+      // Another project's key is none of ours; a near miss of ours is a typo that would be dropped.
+      if (isNearMiss(namespace)) issues.add(fullKey, `unknown namespace "${namespace}"; did you mean "${NAMESPACE}:${rest.join(":")}"?`);
+      continue;
+    }
     const key = rest.join(":");
     if (!known.includes(key)) {
       issues.add(fullKey, unknownKeyMessage(key, known));
@@ -68,6 +72,12 @@ export function parseSpec(raw: RawConfig): PlatformSpec {
   }
   if (!issues.empty) throw new ConfigError(dedupe(issues.all));
   return buildSpec(spec, raw.stack);
+}
+
+/** A namespace that is ours but for case or a typo (`Regstack`, `regstak`, `reg-stack`). */
+function isNearMiss(namespace: string): boolean {
+  const plain = namespace.toLowerCase().replace(/[^a-z]/g, "");
+  return plain === NAMESPACE || editDistance(namespace.toLowerCase(), NAMESPACE) <= 2;
 }
 
 /** One message per key: a value that failed to decode is not also reported by a check across keys. */

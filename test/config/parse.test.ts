@@ -178,3 +178,32 @@ describe("invalid configs", () => {
     expect(() => parse({ ...minimal, "docker:host": "unix:///var/run/docker.sock" })).not.toThrow();
   });
 });
+
+describe("near misses and secrets in messages", () => {
+  it.each(["regstak", "Regstack", "regstackk", "reg-stack"])("refuses the namespace %s with a did-you-mean, instead of dropping it", (ns) => {
+    expect(problems({ ...minimal, [`${ns}:bindAddress`]: "0.0.0.0" })).toEqual([
+      { path: `${ns}:bindAddress`, message: `unknown namespace "${ns}"; did you mean "regstack:bindAddress"?` },
+    ]);
+  });
+
+  it("leaves other projects' keys alone", () => {
+    expect(problemsOf({ ...minimal, "aws:region": "eu-west-1", "kubernetes:context": "kind" })).toEqual([]);
+  });
+
+  it("never repeats a secret value in a message", () => {
+    const secretKey = "-----BEGIN PRIVATE KEY-----\nnot really base64 of a key at all\n-----END PRIVATE KEY-----";
+    const found = problemsOf(
+      {
+        users: [{ name: "ci", password: "short-pw" }],
+        clients: [{ name: "n", kind: "docker", host: "n.lan", privateKey: "hunter2-not-a-pem" }],
+        bindAddress: "0.0.0.0",
+        domain: "nas.lan",
+        tls: { mode: "provided", certificate: { cert: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----", key: secretKey } },
+      },
+      ["users", "clients", "tls"],
+    );
+    expect(found.map((p) => p.path)).toEqual(expect.arrayContaining(["regstack:clients[0].privateKey", "regstack:tls.certificate.key"]));
+    const text = JSON.stringify(found);
+    for (const secret of ["short-pw", "hunter2-not-a-pem", "not really base64"]) expect(text).not.toContain(secret);
+  });
+});

@@ -18,7 +18,7 @@ const client = object({
     text: "ssh user; anyone else runs the scripts with `sudo -n`.",
   }),
   port: withDefault(int(1, 65535), 22, { type: "port", text: "ssh port." }),
-  privateKey: optional(str(pem("PRIVATE KEY")), {
+  privateKey: optional(str({ ...pem("PRIVATE KEY"), secret: true }), {
     type: "secret PEM",
     default: "ssh agent",
     text: "ssh key: `pulumi config set --secret --path 'regstack:clients[0].privateKey' < ~/.ssh/id_ed25519`.",

@@ -15,7 +15,7 @@ const mirror = object({
   port: required(int(1, 65535), { type: "port", text: "The edge's port for this cache (port routing)." }),
   host: optional(str(dnsLabel), { type: "host name", default: "first host", text: "Which of `docker.hosts` runs it (docker target)." }),
   username: optional(str({ minLength: 1 }), { type: "string", text: "Upstream user (with `password`)." }),
-  password: optional(str({ minLength: 1, expected: "a password or token" }), { type: "secret", text: "Upstream password or token." }),
+  password: optional(str({ minLength: 1, expected: "a password or token", secret: true }), { type: "secret", text: "Upstream password or token." }),
   ttl: optional(str(duration), { type: "duration", default: "7 days (registry default)", text: "Cache TTL, registry 3.x only (e.g. `168h`)." }),
   public: withDefault(bool(), false, {
     type: "boolean",

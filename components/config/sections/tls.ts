@@ -35,7 +35,7 @@ export const tlsKeys = {
       certificate: optional(
         object({
           cert: required(str(pem("CERTIFICATE")), { type: "PEM", text: "Server certificate chain." }),
-          key: required(str(pem("PRIVATE KEY")), {
+          key: required(str({ ...pem("PRIVATE KEY"), secret: true }), {
             type: "secret PEM",
             text: "Its private key: `pulumi config set --secret --path 'regstack:tls.certificate.key' < key.pem`.",
           }),
@@ -138,7 +138,8 @@ function checkPems(certificate: { cert: string; key: string; ca?: string }, issu
     const key = createPrivateKey(certificate.key);
     if (cert && !cert.checkPrivateKey(key)) issues.add(`${at}.key`, "does not match the certificate's public key");
   } catch (err) {
-    issues.add(`${at}.key`, `expected a PEM private key that parses (${(err as Error).message})`);
+    // The parser's message is about the key's bytes: it is not repeated, the key being a secret.
+    issues.add(`${at}.key`, "expected a PEM private key that parses");
   }
   if (certificate.ca !== undefined) {
     try {

@@ -9,7 +9,7 @@ import { UserSpec } from "../types";
 const user = object({
   name: required(str(userName), { type: "user name", text: "Lowercase letters, digits, `.`, `_`, `-`." }),
   role: withDefault(oneOf(["push", "pull"] as const), "push", { type: "`push` or `pull`", text: "What the user may do: `pull` reads, `push` also writes." }),
-  password: optional(str({ minLength: 12, expected: "a password" }), {
+  password: optional(str({ minLength: 12, expected: "a password", secret: true }), {
     type: "secret",
     default: "generated (32 characters)",
     text: "Set with `pulumi config set --secret --path`; a plaintext value is refused.",
