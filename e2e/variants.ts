@@ -8,9 +8,6 @@ import * as path from "path";
 import { StackConfig } from "../offline/stackConfig";
 import { variant } from "../rig/rendered";
 
-/** A cache of the stand-in upstream instead of Docker Hub (nothing beyond this machine is reachable). */
-export const UPSTREAM_MIRROR = [{ name: "dockerhub", upstream: "http://upstream:5000", port: 5001 }];
-
 /** A stack config made runnable in the private engine, and what was changed to get there. */
 export interface Substituted {
   readonly config: StackConfig;

@@ -9,6 +9,12 @@ export interface CliOptions {
   readonly out?: string;
 }
 
+/** A long flag with its value inline (`--stack=nas`) split in two; anything else is a flag without one. */
+export function splitFlag(arg: string): [string, string | undefined] {
+  const at = arg.indexOf("=");
+  return arg.startsWith("--") && at > 0 ? [arg.slice(0, at), arg.slice(at + 1)] : [arg, undefined];
+}
+
 /** Thrown for a command-line mistake: printed as one line with the usage, exit code 2. */
 export class UsageError extends Error {}
 
@@ -34,7 +40,7 @@ export function parseArgs(argv: readonly string[], usage: string): CliOptions {
   let out: string | undefined;
   let json = false;
   for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].startsWith("--") && argv[i].includes("=") ? [argv[i].slice(0, argv[i].indexOf("=")), argv[i].slice(argv[i].indexOf("=") + 1)] : [argv[i], undefined];
+    const [flag, inline] = splitFlag(argv[i]);
     const value = (): string => {
       if (inline !== undefined) {
         if (inline === "") throw new UsageError(`${flag} needs a value`);

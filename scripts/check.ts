@@ -4,11 +4,11 @@
  * non-zero when a check fails. `--stack` reads `pulumi stack output --json --show-secrets`, `--outputs`
  * a file of that output, `--e2e` an engine `npm run e2e:up` left running.
  */
-import { readFileSync } from "fs";
+import { existsSync, readFileSync } from "fs";
 import { resultTable, runChecks } from "../check/checks";
 import { CheckTarget, fromE2eState, fromOutputs, outputsOfStack } from "../check/target";
 import { PrivateEngine } from "../e2e/engine";
-import { print, ReportedFailure, runCommand, UsageError } from "../offline/cli";
+import { print, ReportedFailure, runCommand, splitFlag, UsageError } from "../offline/cli";
 
 const USAGE = [
   "usage: npm run check -- (-s|--stack <name> | --outputs <file> | --e2e [<id>])",
@@ -17,13 +17,15 @@ const USAGE = [
 ].join("\n");
 
 function target(argv: readonly string[]): CheckTarget {
-  const [flag, value] = argv[0]?.includes("=") ? [argv[0].slice(0, argv[0].indexOf("=")), argv[0].slice(argv[0].indexOf("=") + 1)] : [argv[0], argv[1]];
+  const [flag, inline] = argv[0] === undefined ? [undefined, undefined] : splitFlag(argv[0]);
+  const value = inline ?? argv[1];
   if (flag === "-s" || flag === "--stack") {
     if (!value) throw new UsageError("--stack needs a value");
     return fromOutputs(outputsOfStack(value));
   }
   if (flag === "--outputs") {
     if (!value) throw new UsageError("--outputs needs a file");
+    if (!existsSync(value)) throw new UsageError(`no file ${value}`);
     return fromOutputs(JSON.parse(readFileSync(value, "utf8")));
   }
   if (flag === "--e2e") {

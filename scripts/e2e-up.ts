@@ -13,7 +13,7 @@ import { startUpstream } from "../e2e/upstream";
 import { namedVariant, substitute, Substituted, VARIANTS } from "../e2e/variants";
 import { resultTable, runChecks } from "../check/checks";
 import { fromE2eState } from "../check/target";
-import { print, ReportedFailure, runCommand, UsageError } from "../offline/cli";
+import { print, ReportedFailure, runCommand, splitFlag, UsageError } from "../offline/cli";
 import { evaluateConfig } from "../offline/run";
 import { readStackConfig, shippedStacks, stackFile } from "../offline/stackConfig";
 import { freePort } from "../rig/process";
@@ -35,7 +35,7 @@ interface UpOptions {
 function parse(argv: readonly string[]): UpOptions {
   const o: { stack?: string; configFile?: string; variant?: string; reuse: boolean; id?: string } = { reuse: false };
   for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].includes("=") ? [argv[i].slice(0, argv[i].indexOf("=")), argv[i].slice(argv[i].indexOf("=") + 1)] : [argv[i], undefined];
+    const [flag, inline] = splitFlag(argv[i]);
     const next = () => {
       const v = inline ?? argv[++i];
       if (!v || v.startsWith("-")) throw new UsageError(`${flag} needs a value`);

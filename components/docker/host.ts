@@ -23,11 +23,14 @@ export class DockerHostRuntime extends pulumi.ComponentResource {
   public readonly runtime: HostRuntime;
   public readonly provider: docker.Provider;
   public readonly network: docker.Network;
+  /** The engine this runtime deploys to. */
+  public readonly host: DockerHost;
   private readonly pulled: Partial<Record<ImageRole, docker.RemoteImage>> = {};
 
   constructor(name: string, args: DockerHostArgs, opts?: pulumi.ComponentResourceOptions) {
     super("regstack:docker:Host", name, {}, opts);
     const { host, stack, target } = args;
+    this.host = host;
     this.provider = new docker.Provider(
       `${name}-provider`,
       { host: host.url, sshOpts: host.sshOpts.length > 0 ? [...host.sshOpts] : undefined },
@@ -50,7 +53,7 @@ export class DockerHostRuntime extends pulumi.ComponentResource {
       );
     }
     this.runtime = {
-      stack: stack,
+      stack,
       host: host.name,
       provider: this.provider,
       network: this.network.name,

@@ -21,7 +21,6 @@ export interface DockerPlatformArgs {
 /** The whole platform on one or more Docker hosts. */
 export class DockerPlatform extends pulumi.ComponentResource {
   public readonly outputs: PlatformOutputs;
-  public readonly services: ReadonlyMap<string, DockerService>;
 
   constructor(name: string, args: DockerPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("regstack:docker:Platform", name, {}, opts);
@@ -40,7 +39,6 @@ export class DockerPlatform extends pulumi.ComponentResource {
 
     const services = new Map<string, DockerService>();
     for (const d of description.services) services.set(d.id, this.translate(name, d, target, hosts, services));
-    this.services = services;
 
     const edges = description.services.filter((d) => d.ports.some((p) => p.published)).map((d) => services.get(d.id)!.container);
     const clientStatus = declareClientTrust(name, description, this, edges);
@@ -65,7 +63,7 @@ export class DockerPlatform extends pulumi.ComponentResource {
       `${name}-${d.id}`,
       {
         description: d,
-        host: target.hosts.find((h) => h.name === d.placement)!,
+        host: host.host,
         runtime: host.runtime,
         image: host.image(d.image),
         toolsImage: host.image("tools"),
