@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "fs";
+import { existsSync, readdirSync, readFileSync } from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { configKeyPaths, configReference } from "../../components/config/reference";
@@ -75,13 +75,9 @@ describe("README layout and where to change what", () => {
     const files = [...table.matchAll(/`((?:components|offline|scripts|check|e2e)\/[^`<>]+)`/g)].map((m) => m[1]);
     expect(files.length).toBeGreaterThan(20);
     for (const f of files) expect({ [f]: existsSync(path.join(ROOT, f)) }).toEqual({ [f]: true });
-    // Every service description and every config section is reachable from the table.
-    for (const dir of ["components/platform/services", "components/config/sections"]) {
-      for (const f of require("fs").readdirSync(path.join(ROOT, dir)) as string[]) {
-        if (dir.endsWith("sections")) continue;
-        expect({ [f]: table.includes(`${dir}/${f}`) }).toEqual({ [f]: true });
-      }
-    }
+    // Every service description is reachable from the table (config sections by the `<capability>` row).
+    const services = "components/platform/services";
+    for (const f of readdirSync(path.join(ROOT, services))) expect({ [f]: table.includes(`${services}/${f}`) }).toEqual({ [f]: true });
   });
 });
 
