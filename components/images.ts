@@ -13,8 +13,19 @@ export const images = {
   redis: "redis:7.2.5-alpine",
   /** Caddy, the TLS front door. */
   edge: "caddy:2.8.4-alpine",
+  /** Node on alpine: the job scheduler, the drill's verifier and the jobs' shell (busybox). */
+  ops: "node:20.18.1-alpine3.20",
+  /** restic, whose binary the backup jobs borrow. */
+  restic: "restic/restic:0.17.3",
   /** busybox, for one-shot file and volume preparation jobs. */
   tools: "busybox:1.36.1",
 } as const;
 
 export type ImageRole = keyof typeof images;
+
+/** Where a program lives in the image of a role, for jobs that borrow it (see ServiceDescription.borrows). */
+export const programIn = {
+  registry3: "/bin/registry",
+  registry28: "/bin/registry",
+  restic: "/usr/bin/restic",
+} as const satisfies Partial<Record<ImageRole, string>>;

@@ -13,6 +13,8 @@ export function stackOutputs(platform: PlatformOutputs): Record<string, unknown>
     users: platform.users,
     credentials: platform.credentials,
     caCertPem: platform.caCertPem,
+    backupPassword: platform.backupPassword,
+    jobs: platform.jobs,
     clientStatus: platform.clientStatus,
     daemonJson: platform.clientSnippets.daemonJson,
     k3sRegistriesYaml: platform.clientSnippets.k3sRegistriesYaml,

@@ -1,3 +1,4 @@
+import { cronProblem } from "../../runtime/cron";
 import { IssueList } from "./issues";
 import { unknownKeyMessage } from "./suggest";
 
@@ -225,4 +226,20 @@ export function object<S extends Fields>(fields: S): Decoder<Decoded<S>> {
 export function section<S extends Fields>(fields: S, doc: KeyDoc): Field<Decoded<S>> & { fallback: () => Decoded<S> } {
   const decode = object(fields);
   return withDefault(decode, () => decode({}, "", new IssueList()), doc);
+}
+
+/**
+ * A cron expression (five fields or a macro such as `@daily`), checked by the same parser the
+ * scheduler runs by; an expression that never matches a real date is refused.
+ */
+export function cron(): Decoder<string> {
+  return (value, path, issues) => {
+    if (typeof value !== "string") {
+      issues.add(path, `expected a cron expression such as "0 2 * * *", got ${describe(value)}`);
+      return invalid();
+    }
+    const problem = cronProblem(value);
+    if (problem !== undefined) issues.add(path, `expected a cron expression such as "0 2 * * *": ${problem}`);
+    return value.trim();
+  };
 }

@@ -4,8 +4,10 @@ import { Decoder, Field } from "./decoders";
 import { ConfigError, ConfigIssue, IssueList } from "./issues";
 import { isLoopback } from "./patterns";
 import { schema, TopKey } from "./schema";
+import { buildBackup, checkBackup } from "./sections/backup";
 import { buildClients, checkClients } from "./sections/clients";
 import { buildDocker, buildDockerHosts, checkDocker } from "./sections/docker";
+import { buildGc, checkGc } from "./sections/gc";
 import { buildMirrors, checkMirrors } from "./sections/mirrors";
 import { checkNotifications } from "./sections/notifications";
 import { checkRedis } from "./sections/registry";
@@ -113,6 +115,8 @@ function checkAcrossKeys(spec: RawSpec, ctx: CheckContext, issues: IssueList): v
     () => checkClients(spec, tlsModeOf(spec), ctx, issues),
     () => checkNotifications(spec, issues),
     () => checkRedis(spec, issues),
+    () => checkBackup(spec, ctx, issues),
+    () => checkGc(spec, issues),
   ];
   let failure: unknown;
   for (const check of checks) {
@@ -142,6 +146,8 @@ function buildSpec(spec: RawSpec, stack: string): PlatformSpec {
     notifications: spec.notifications,
     clients: buildClients(spec),
     data: spec.data,
+    backup: buildBackup(spec),
+    gc: buildGc(spec),
     target: buildDocker(spec),
   };
 }

@@ -73,3 +73,15 @@ export function isPublicDnsName(name: string): boolean {
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name) || !name.includes(".")) return false;
   return !/\.(lan|local|localhost|home|internal|intranet|corp|test|invalid|example|home\.arpa)$/i.test(name);
 }
+
+/** Where restic keeps backups: a path on the registry's host, a restic REST server, or S3. */
+export const resticRepository: StringRule = {
+  pattern: /^(\/[^\0\n\r]*|rest:https?:\/\/[^\s]+|s3:[^\s]+)$/,
+  expected: "an absolute path on the registry's host, rest:http(s)://… (restic REST server) or s3:… (S3-compatible)",
+};
+
+/** An environment variable's name. */
+export const envName: StringRule = {
+  pattern: /^[A-Z_][A-Z0-9_]*$/,
+  expected: "an environment variable name (A-Z, 0-9, _)",
+};

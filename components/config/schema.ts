@@ -2,9 +2,11 @@
  * The stack config schema: every `regstack:*` key, in the order the reference lists them. Each
  * capability's keys, defaults and documentation live in its own file under sections/.
  */
+import { backupKeys } from "./sections/backup";
 import { clientKeys } from "./sections/clients";
 import { dataKeys } from "./sections/data";
 import { dockerKeys } from "./sections/docker";
+import { gcKeys } from "./sections/gc";
 import { mirrorKeys } from "./sections/mirrors";
 import { notificationKeys } from "./sections/notifications";
 import { registryKeys } from "./sections/registry";
@@ -30,6 +32,8 @@ export const schema = {
   notifications: notificationKeys.notifications,
   clients: clientKeys.clients,
   data: dataKeys.data,
+  backup: backupKeys.backup,
+  gc: gcKeys.gc,
 } as const;
 
 export type TopKey = keyof typeof schema;

@@ -104,6 +104,7 @@ export interface DockerResources {
   readonly ui: Limits;
   readonly redis: Limits;
   readonly edge: Limits;
+  readonly jobs: Limits;
 }
 
 /** The role whose limits a service takes from the target's resources table. */
@@ -158,5 +159,38 @@ export interface PlatformSpec {
     /** When false (default) data volumes are retained by `pulumi destroy`. */
     readonly deleteOnDestroy: boolean;
   };
+  /** Scheduled backups, checks and drills; undefined when `regstack:backup.enabled` is false. */
+  readonly backup?: BackupSpec;
+  /** Scheduled garbage collection; undefined when `regstack:gc.enabled` is false. */
+  readonly gc?: GcSpec;
   readonly target: TargetSpec;
+}
+
+/** Where restic keeps the backups. */
+export type BackupRepository =
+  /** A retained volume on the registry's node (the default). */
+  | { readonly kind: "volume" }
+  /** A directory on the registry's host (a second disk), mounted into the jobs. */
+  | { readonly kind: "path"; readonly path: string }
+  /** A remote backend restic reaches itself (rest:, s3:). */
+  | { readonly kind: "url"; readonly url: string };
+
+export interface BackupSpec {
+  readonly repository: BackupRepository;
+  /** Generated when absent. */
+  readonly password?: Secret;
+  /** Backend credentials restic reads from its environment. */
+  readonly environment: Readonly<Record<string, Secret>>;
+  readonly schedule: string;
+  readonly keep: { readonly daily: number; readonly weekly: number; readonly monthly: number };
+  readonly checkSchedule: string;
+  readonly drillSchedule: string;
+}
+
+export interface GcSpec {
+  readonly schedule: string;
+  /** Also delete untagged manifests (3.x only). */
+  readonly deleteUntagged: boolean;
+  readonly drainQuietSeconds: number;
+  readonly drainTimeoutSeconds: number;
 }

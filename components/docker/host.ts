@@ -25,10 +25,13 @@ export class DockerHostRuntime extends pulumi.ComponentResource {
   public readonly network: docker.Network;
   /** The engine this runtime deploys to. */
   public readonly host: DockerHost;
+  private readonly baseName: string;
   private readonly pulled: Partial<Record<ImageRole, docker.RemoteImage>> = {};
+  private readonly shared = new Map<string, docker.Volume>();
 
   constructor(name: string, args: DockerHostArgs, opts?: pulumi.ComponentResourceOptions) {
     super("regstack:docker:Host", name, {}, opts);
+    this.baseName = name;
     const { host, stack, target } = args;
     this.host = host;
     this.provider = new docker.Provider(
@@ -61,6 +64,23 @@ export class DockerHostRuntime extends pulumi.ComponentResource {
       logs: target.logs,
     };
     this.registerOutputs({ network: this.network.name });
+  }
+
+  /**
+   * A volume services on this host share while they run (the edge's maintenance flag); declared on
+   * first use. Nothing in it needs to survive, so it is not retained.
+   */
+  sharedVolume(volume: string): pulumi.Output<string> {
+    let v = this.shared.get(volume);
+    if (!v) {
+      v = new docker.Volume(
+        `${this.baseName}-volume-${volume}`,
+        { name: `regstack-${this.runtime.stack}-${volume}`, labels: [{ label: "io.regstack.stack", value: this.runtime.stack }] },
+        { parent: this, provider: this.provider },
+      );
+      this.shared.set(volume, v);
+    }
+    return v.name;
   }
 
   /** The pulled image for a role; the host must have been declared with that role. */

@@ -6,7 +6,7 @@
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { installFilesScript, dataOwnerScript } from "./oneShotScripts";
+import { dataOwnerScript, installFilesScript, programCopyScript } from "./oneShotScripts";
 import { HostRuntime } from "./runtime";
 
 export interface OneShotArgs {
@@ -15,6 +15,8 @@ export interface OneShotArgs {
   readonly script: string;
   readonly volumes: pulumi.Input<docker.types.input.ContainerVolume>[];
   readonly uploads?: pulumi.Input<docker.types.input.ContainerUpload>[];
+  /** Run the script as the entrypoint: for images whose entrypoint is their program (restic, registry). */
+  readonly asEntrypoint?: boolean;
 }
 
 export function oneShotContainer(name: string, runtime: HostRuntime, args: OneShotArgs, opts: pulumi.CustomResourceOptions): docker.Container {
@@ -22,7 +24,7 @@ export function oneShotContainer(name: string, runtime: HostRuntime, args: OneSh
     name,
     {
       image: args.image,
-      command: ["sh", "-euc", args.script],
+      ...(args.asEntrypoint ? { entrypoints: ["/bin/sh", "-euc", args.script] } : { command: ["sh", "-euc", args.script] }),
       attach: true,
       logs: true,
       mustRun: false,
@@ -93,4 +95,25 @@ export interface DataHandoverArgs {
 /** Hands a data directory to the unprivileged user a service runs as. */
 export function dataHandover(name: string, runtime: HostRuntime, args: DataHandoverArgs, opts: pulumi.CustomResourceOptions): docker.Container {
   return oneShotContainer(name, runtime, { image: args.image, script: dataOwnerScript(args.mount.containerPath as string, args.owner), volumes: [args.mount] }, opts);
+}
+
+export interface ProgramCopyArgs {
+  /** The pinned image that has the program. */
+  readonly image: pulumi.Input<string>;
+  /** Its path in that image. */
+  readonly from: string;
+  /** The volume of borrowed programs, and where the copy mounts it. */
+  readonly volume: pulumi.Input<string>;
+  readonly dir: string;
+  readonly name: string;
+}
+
+/** Copies a program out of its pinned image into a service's program volume (restic, registry). */
+export function programCopy(name: string, runtime: HostRuntime, args: ProgramCopyArgs, opts: pulumi.CustomResourceOptions): docker.Container {
+  return oneShotContainer(
+    name,
+    runtime,
+    { image: args.image, script: programCopyScript(args.from, `${args.dir}/${args.name}`), volumes: [{ volumeName: args.volume, containerPath: args.dir }], asEntrypoint: true },
+    opts,
+  );
 }

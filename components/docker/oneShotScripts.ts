@@ -28,3 +28,8 @@ export function installFilesScript(files: readonly StagedFile[], touch?: string)
 export function dataOwnerScript(dir: string, owner: string): string {
   return `touch ${dir}/.regstack && { [ "$(stat -c %u:%g ${dir})" = "${owner}" ] || chown -R ${owner} ${dir}; }`;
 }
+
+/** Copies a program beside its target and renames it over it: a job starting meanwhile runs the old one whole. */
+export function programCopyScript(from: string, target: string): string {
+  return `cp ${from} ${target}.new && chmod 0555 ${target}.new && mv -f ${target}.new ${target}`;
+}

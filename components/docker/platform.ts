@@ -32,7 +32,8 @@ export class DockerPlatform extends pulumi.ComponentResource {
     const hosts = new Map<string, DockerHostRuntime>();
     for (const node of description.placement.nodes) {
       const placed = description.services.filter((s) => s.placement === node);
-      const roles = [...new Set<ImageRole>([...placed.map((s) => s.image), "tools"])];
+      const borrowed = placed.flatMap((s) => (s.programs?.borrow ?? []).map((b) => b.image));
+      const roles = [...new Set<ImageRole>([...placed.map((s) => s.image), ...borrowed, "tools"])];
       const host = target.hosts.find((h) => h.name === node)!;
       hosts.set(node, new DockerHostRuntime(`${name}-${node}`, { host, stack: spec.stack, target, roles }, { parent: this }));
     }
@@ -69,6 +70,11 @@ export class DockerPlatform extends pulumi.ComponentResource {
         toolsImage: host.image("tools"),
         limits: target.resources[d.resources],
         dependsOn,
+        sharedData: new Map(
+          [...declared.values()].filter((s) => s.placement === d.placement && s.dataMount).map((s) => [s.serviceId, s.dataMount!] as const),
+        ),
+        sharedVolume: (volume) => host.sharedVolume(volume),
+        imageOf: (role) => host.image(role),
       },
       { parent: this },
     );

@@ -8,9 +8,10 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceDescription, ServiceFile } from "../platform/description";
 import { DockerHost, Limits } from "../config/types";
-import { dataHandover, fileInstaller } from "./oneShot";
+import { dataHandover, fileInstaller, programCopy } from "./oneShot";
 import { HostRuntime, healthcheckOf, serviceContainer } from "./runtime";
-import { mountAt, persistentMount } from "./storage";
+import { mountAt, PersistentMount, persistentMount } from "./storage";
+import { ImageRole } from "../images";
 
 export interface DockerServiceArgs {
   /** What the service is (the platform layer decides it). */
@@ -25,6 +26,12 @@ export interface DockerServiceArgs {
   readonly limits: Limits;
   /** The containers of the services it depends on (on the same host). */
   readonly dependsOn: readonly pulumi.Resource[];
+  /** Data of the services declared before it on the host, by service id (for `sharedData`). */
+  readonly sharedData: ReadonlyMap<string, PersistentMount>;
+  /** The host's volume of a name, shared by the services that mount it (for `sharedVolumes`). */
+  readonly sharedVolume: (name: string) => pulumi.Output<string>;
+  /** The pinned image of a role on this host (for borrowed programs). */
+  readonly imageOf: (role: ImageRole) => pulumi.Input<string>;
 }
 
 /** The directory every reloadable file of a service lives in (they share one volume). */
@@ -40,25 +47,63 @@ export class DockerService extends pulumi.ComponentResource {
   /** The one-shot that installs the reloadable files last (the plain ones), when the service has any. */
   public readonly installer?: docker.Container;
   public readonly dataVolume?: docker.Volume;
+  /** Its primary data, for services that mount it too. */
+  public readonly dataMount?: PersistentMount;
   /** The host it runs on. */
   public readonly placement: string;
+  /** The id of the service it translates. */
+  public readonly serviceId: string;
 
   constructor(name: string, args: DockerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     const d = args.description;
     super(`regstack:docker:${d.component}`, name, {}, opts);
     const { runtime } = args;
     this.placement = d.placement;
+    this.serviceId = d.id;
     const volumes: pulumi.Input<docker.types.input.ContainerVolume>[] = [];
     const before: pulumi.Resource[] = [...args.dependsOn];
 
     if (d.data) {
-      const data = persistentMount(`${name}-data`, args.host, runtime, d.data.name, d.data.keep, this);
+      const data = persistentMount(`${name}-data`, args.host, runtime, d.data.name, d.data.keep, this, d.data.hostPath);
       this.dataVolume = data.volume;
+      this.dataMount = data;
       const mount = mountAt(data, d.data.path);
       volumes.push(mount);
       if (d.data.owner) {
         before.push(dataHandover(`${name}-prepare`, runtime, { image: args.toolsImage, mount, owner: d.data.owner }, { parent: this, dependsOn: data.volume ? [data.volume] : [] }));
       }
+    }
+    for (const more of d.moreData ?? []) {
+      const data = persistentMount(`${name}-data-${more.name}`, args.host, runtime, more.name, more.keep, this, more.hostPath);
+      const mount = mountAt(data, more.path);
+      volumes.push(mount);
+      if (more.owner) {
+        before.push(dataHandover(`${name}-prepare-${more.name}`, runtime, { image: args.toolsImage, mount, owner: more.owner }, { parent: this, dependsOn: data.volume ? [data.volume] : [] }));
+      }
+    }
+    for (const shared of d.sharedData ?? []) {
+      const data = args.sharedData.get(shared.owner);
+      if (!data) throw new Error(`${d.id}: mounts the data of ${shared.owner}, which is not declared before it on ${d.placement}`);
+      volumes.push(mountAt(data, shared.path, shared.readOnly));
+    }
+    for (const shared of d.sharedVolumes ?? []) {
+      const mount = { volumeName: args.sharedVolume(shared.name), containerPath: shared.path, readOnly: shared.readOnly };
+      volumes.push(mount);
+      // The service that writes a shared volume owns it (the scheduler writes the edge's freeze flag).
+      if (!shared.readOnly && d.user) {
+        before.push(dataHandover(`${name}-prepare-${shared.name}`, runtime, { image: args.toolsImage, mount: { ...mount, readOnly: false }, owner: d.user }, { parent: this }));
+      }
+    }
+    if (d.programs && d.programs.borrow.length > 0) {
+      const programs = new docker.Volume(
+        `${name}-programs`,
+        { name: `regstack-${runtime.stack}-${d.role}-programs`, labels: [{ label: "io.regstack.stack", value: runtime.stack }] },
+        { parent: this, provider: runtime.provider },
+      );
+      for (const b of d.programs.borrow) {
+        before.push(programCopy(`${name}-program-${b.name}`, runtime, { image: args.imageOf(b.image), from: b.from, volume: programs.name, dir: d.programs.dir, name: b.name }, { parent: this }));
+      }
+      volumes.push({ volumeName: programs.name, containerPath: d.programs.dir, readOnly: true });
     }
 
     const reloadable = d.files.filter((f) => f.onChange === "reload");

@@ -15,7 +15,8 @@ export interface PersistentMount {
 /**
  * Where one kind of persistent data lives on a host. With `dataPath` it is a bind mount of
  * `<dataPath>/<dir>` (Docker creates the directory; nothing regstack declares can delete it). Otherwise
- * it is a named volume, retained on delete by default.
+ * it is a named volume, retained on delete by default. A `hostPath` the stack chose (a second disk)
+ * wins over both.
  */
 export function persistentMount(
   name: string,
@@ -24,7 +25,9 @@ export function persistentMount(
   dir: string,
   policy: KeepPolicy,
   parent: pulumi.Resource,
+  hostPath?: string,
 ): PersistentMount {
+  if (hostPath) return { source: { hostPath } };
   if (host.dataPath) return { source: { hostPath: `${host.dataPath.replace(/\/+$/, "")}/${dir}` } };
   const volume = new docker.Volume(
     name,

@@ -56,6 +56,35 @@ export interface DataMount {
   readonly keep: KeepPolicy;
   /** uid:gid the directory is handed to before the service starts (it runs unprivileged). */
   readonly owner?: string;
+  /** An absolute directory on the node chosen by the stack (a second disk), instead of the target's own place for data. */
+  readonly hostPath?: string;
+}
+
+/** Another service's data, mounted into this one (a job reading or collecting the registry's storage). */
+export interface SharedData {
+  /** Where this service sees it. */
+  readonly path: string;
+  /** The id of the service that owns the data (on the same node). */
+  readonly owner: string;
+  readonly readOnly: boolean;
+}
+
+/** A small volume services on one node share while they run (nothing in it needs to survive). */
+export interface SharedVolume {
+  /** Where this service sees it. */
+  readonly path: string;
+  /** The volume's name on the node ("maintenance"). */
+  readonly name: string;
+  readonly readOnly: boolean;
+}
+
+/** A program a service borrows from another pinned image, installed into `dir` before it starts. */
+export interface BorrowedProgram {
+  readonly image: ImageRole;
+  /** Its path in that image. */
+  readonly from: string;
+  /** Its file name in the service's program directory. */
+  readonly name: string;
 }
 
 /** An in-memory scratch directory (tmpfs). */
@@ -75,7 +104,7 @@ export interface ServiceDescription {
   /** The service's name where it runs (container name suffix, role label): "registry", "edge". */
   readonly role: string;
   /** The kind of component, for type tokens (`regstack:<target>:<component>`). */
-  readonly component: "Registry" | "Mirror" | "RegistryUi" | "RedisCache" | "Edge";
+  readonly component: "Registry" | "Mirror" | "RegistryUi" | "RedisCache" | "Edge" | "Scheduler";
   /** The node that holds its data and runs it (Docker: a host name from the docker target). */
   readonly placement: string;
   readonly image: ImageRole;
@@ -92,6 +121,14 @@ export interface ServiceDescription {
    */
   readonly watchedFile?: string;
   readonly data?: DataMount;
+  /** Further data the service owns (the backup repository, the jobs' working space). */
+  readonly moreData?: readonly DataMount[];
+  /** Other services' data it mounts. */
+  readonly sharedData?: readonly SharedData[];
+  /** Volumes shared with other services on the node. */
+  readonly sharedVolumes?: readonly SharedVolume[];
+  /** Programs from other images, put in `programs.dir` (read-only) before it starts. */
+  readonly programs?: { readonly dir: string; readonly borrow: readonly BorrowedProgram[] };
   readonly scratch: readonly ScratchDir[];
   readonly ports: readonly ServicePort[];
   readonly probe: Probe;

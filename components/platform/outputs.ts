@@ -16,6 +16,10 @@ export interface PlatformOutputs {
   readonly credentials: pulumi.Output<Record<string, string>>;
   /** The CA certificate clients trust (internal and provided modes). */
   readonly caCertPem?: pulumi.Output<string>;
+  /** The backup repository's password, secret: keep a copy off the NAS, no backup can be read without it. */
+  readonly backupPassword?: pulumi.Output<string>;
+  /** Each scheduled operation: when it runs, and how to run it by hand. */
+  readonly jobs: Record<string, { schedule: string; runByHand: string }>;
   /** What the last apply did on each client node ("changed" or "unchanged"). */
   readonly clientStatus?: Record<string, pulumi.Output<string>>;
   readonly clientSnippets: {
@@ -40,6 +44,10 @@ export function platformOutputs(d: PlatformDescription, clientStatus?: Record<st
     users: Object.fromEntries(spec.users.map((u) => [u.name, u.role])),
     credentials: credentialMap,
     caCertPem: d.caCertPem,
+    backupPassword: d.backupPassword === undefined ? undefined : pulumi.secret(d.backupPassword),
+    jobs: Object.fromEntries(
+      d.jobs.map((j) => [j.name, { schedule: j.schedule ?? "by hand", runByHand: `docker exec regstack-${spec.stack}-scheduler /opt/regstack/jobs/job.sh run ${j.name}${j.name === "restore" ? " <snapshot|latest> [--force]" : ""}` }]),
+    ),
     clientStatus,
     clientSnippets: {
       daemonJson: daemonJsonFor(view),

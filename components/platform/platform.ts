@@ -16,6 +16,9 @@ import { mirrorService } from "./services/mirror";
 import { redisService } from "./services/redis";
 import { registryService } from "./services/registry";
 import { uiService } from "./services/ui";
+import { schedulerService } from "./services/scheduler";
+import { describeJobs, ScheduledJob } from "./jobs";
+import { jobPaths, registryPaths } from "../render/paths";
 import { Endpoints, endpointsOf, internalNames, Placement, placementOf } from "./topology";
 import { TrustScripts } from "../render/clientTrust";
 
@@ -26,6 +29,10 @@ export interface PlatformDescription {
   readonly placement: Placement;
   /** Every service, in the order they start (dependencies first). */
   readonly services: readonly ServiceDescription[];
+  /** The scheduled operations (Docker and Swarm run them in the scheduler service, Kubernetes as CronJobs). */
+  readonly jobs: readonly ScheduledJob[];
+  /** The backup repository's password (given or generated), when backups are on. */
+  readonly backupPassword?: Secret;
   readonly credentials: Credentials;
   /** The CA clients trust (internal and provided modes). */
   readonly caCertPem?: pulumi.Output<string>;
@@ -68,6 +75,12 @@ export function describePlatform(name: string, spec: PlatformSpec, parent: pulum
   }
   if (spec.ui.enabled) services.push(uiService(spec, placement.primary));
 
+  const backupPassword = spec.backup
+    ? (spec.backup.password ?? pulumi.secret(new random.RandomPassword(`${name}-backup-password`, { length: 40, special: false }, { parent, additionalSecretOutputs: ["result"] }).result))
+    : undefined;
+  const jobs = describeJobs(spec, placement.primary, { resticPassword: backupPassword, redisPassword });
+  const freezeFile = jobs.some((j) => j.freezesWrites) ? jobPaths.freezeFile : undefined;
+
   const authority = new Authority(`${name}-pki`, { stack: spec.stack, tls: spec.tls }, { parent });
   const pullUsers = spec.users.filter((u) => u.role === "pull").map((u) => u.name);
   for (const node of placement.nodes) {
@@ -86,10 +99,27 @@ export function describePlatform(name: string, spec: PlatformSpec, parent: pulum
         users: credentials.hashed,
         pullUsers,
         anonymousPull: spec.access.anonymousPull,
+        // Writes stop at the registry's edge while GC or a restore runs.
+        maintenance: node === placement.primary && freezeFile ? { dir: jobPaths.maintenanceDir, freezeFile } : undefined,
         keep: refillableKeep,
         // Not the caches: a cache whose upstream is unreachable at boot restart-loops (distribution
         // issue 4038) and must not hold up the edge; Caddy answers 502 for that site until it is up.
         dependsOn: services.filter((s) => s.placement === node && s.component !== "Mirror").map((s) => s.id),
+      }),
+    );
+  }
+
+  if (jobs.length > 0) {
+    const registry = services.find((d) => d.id === internalNames.registry)!;
+    services.push(
+      schedulerService({
+        spec,
+        placement: placement.primary,
+        jobs,
+        registryConfig: registry.files.find((f) => f.path === registryPaths.configFile(spec.registry.version))!.content,
+        platformFiles: services.filter((d) => d.placement === placement.primary).flatMap((d) => d.files.filter((f) => !f.secret).map((file) => ({ service: d.id, file }))),
+        // Backups outlive the platform: destroy never deletes the repository.
+        repositoryKeep: { protect: spec.data.protect, retain: true },
       }),
     );
   }
@@ -106,7 +136,7 @@ export function describePlatform(name: string, spec: PlatformSpec, parent: pulum
     };
     return { args, scripts: trustScriptsOf(args) };
   });
-  return { spec, endpoints, placement, services, credentials, caCertPem: authority.caCertPem, clients };
+  return { spec, endpoints, placement, services, jobs, backupPassword, credentials, caCertPem: authority.caCertPem, clients };
 }
 
 /**

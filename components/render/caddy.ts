@@ -35,7 +35,15 @@ export interface CaddyfileInput {
   readonly pullUsers: readonly string[];
   readonly anonymousPull: boolean;
   readonly sites: readonly EdgeSite[];
+  /**
+   * While this file exists, the registry's sites refuse writes with 503 and Retry-After (garbage
+   * collection, restore); reads go on. Checked on every request, so no reload is needed.
+   */
+  readonly freezeFile?: string;
 }
+
+/** What a client is told to wait before it retries a write refused during maintenance. */
+export const FREEZE_RETRY_AFTER_SECONDS = 60;
 
 /** A user as the edge checks it: a name and a bcrypt hash (the users file, a secret). */
 export interface EdgeUser {
@@ -109,6 +117,19 @@ function accessLines(site: EdgeSite, input: CaddyfileInput): { matchers: string[
   }
 }
 
+/** Writes refused while the freeze file exists, after authentication (a stranger still gets 401). */
+function frozenLines(freezeFile: string): { matchers: string[]; handlers: string[] } {
+  const dir = freezeFile.slice(0, freezeFile.lastIndexOf("/"));
+  const name = freezeFile.slice(freezeFile.lastIndexOf("/"));
+  return {
+    matchers: block("@frozen", ["not method GET HEAD OPTIONS", ...block("file", [`root ${dir}`, `try_files ${name}`])]),
+    handlers: [
+      `header @frozen Retry-After ${FREEZE_RETRY_AFTER_SECONDS}`,
+      ...jsonRefusal("@frozen", 503, "UNAVAILABLE", "the registry is read-only during maintenance (garbage collection or restore); retry shortly"),
+    ],
+  };
+}
+
 /** The edge's own 401 in the registry's format, with the header clients look for. */
 const UNAUTHORIZED = block("handle_errors", [
   "@unauthorized expression {err.status_code} == 401",
@@ -126,10 +147,19 @@ function siteLines(site: EdgeSite, input: CaddyfileInput): string[] {
     ...block("transport http", ["dial_timeout 10s", "keepalive 2m"]),
   ]);
   const access = accessLines(site, input);
+  const frozen = site.access === "registry" && input.freezeFile ? frozenLines(input.freezeFile) : { matchers: [], handlers: [] };
   // `route` runs its handlers in the order written: authenticate, refuse, then proxy.
   // Browsers that reached a TLS site once never fall back to plain HTTP for it.
   const hsts = input.tls.mode === "off" ? [] : ['header Strict-Transport-Security "max-age=31536000"'];
-  const body = [...tlsLines(input.tls), "log", ...hsts, ...access.matchers, ...block("route", [...access.handlers, ...proxy]), ...UNAUTHORIZED];
+  const body = [
+    ...tlsLines(input.tls),
+    "log",
+    ...hsts,
+    ...access.matchers,
+    ...frozen.matchers,
+    ...block("route", [...access.handlers, ...frozen.handlers, ...proxy]),
+    ...UNAUTHORIZED,
+  ];
   return [`# ${site.service}`, ...block(head, body), ""];
 }
 

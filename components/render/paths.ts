@@ -47,3 +47,31 @@ export const clientPaths = {
   containerdCertsDir: "/etc/containerd/certs.d",
   containerdCa: "/etc/containerd/certs.d/regstack-ca.crt",
 } as const;
+
+/** The scheduler and its jobs: where scripts, programs, state and the edge's freeze flag are. */
+export const jobPaths = {
+  /** Scripts, the scheduler and the rendered schedule (read-only). */
+  dir: "/opt/regstack/jobs",
+  schedule: "/opt/regstack/jobs/schedule.json",
+  /** The registry's config.yml, as the registry has it (garbage-collect reads its storage section). */
+  registryConfig: "/opt/regstack/jobs/registry.yml",
+  /** The restore drill's throwaway registry (read-only mode; storage and address from env). */
+  drillConfig: "/opt/regstack/jobs/drill-registry.yml",
+  /** Copies of the platform's rendered, non-secret config files: backed up with the data. */
+  platformConfig: "/opt/regstack/jobs/platform",
+  /** Programs borrowed from pinned images (restic, registry). */
+  programs: "/opt/regstack/bin",
+  /** The jobs' working space (backup stage, drill scratch, restic's cache, metrics). */
+  state: "/var/lib/regstack-ops",
+  metrics: "/var/lib/regstack-ops/metrics",
+  /** Where a backup repository on the node (a volume or a host path) is mounted. */
+  repository: "/backup",
+  /** Shared with the edge: while the freeze file exists, the edge refuses writes with 503. */
+  maintenanceDir: "/run/regstack/maintenance",
+  freezeFile: "/run/regstack/maintenance/writes-frozen",
+  /** Group locks (tmpfs: a restarted scheduler holds none). */
+  locks: "/tmp/regstack/locks",
+  /** Touched by the scheduler at least once a minute: its health probe. */
+  heartbeat: "/tmp/regstack/heartbeat",
+  drillPort: 5999,
+} as const;

@@ -9,7 +9,7 @@ export interface RegistryConfigInput {
   readonly instance: string;
   readonly logLevel: LogLevel;
   readonly deleteEnabled: boolean;
-  /** Redis blob-descriptor cache (its password comes from REGISTRY_REDIS_PASSWORD); undefined uses the in-memory cache. */
+  /** Redis blob-descriptor cache (its password comes from REGISTRY_REDIS_PASSWORD); undefined: no cache. */
   readonly redis?: { readonly address: string };
   /** Pull-through cache of one upstream (a password comes from REGISTRY_PROXY_PASSWORD). */
   readonly proxy?: { readonly remoteUrl: string; readonly username?: string; readonly ttl?: string };
@@ -40,7 +40,9 @@ export function renderRegistryConfig(input: RegistryConfigInput): string {
     storage: {
       filesystem: { rootdirectory: registryPaths.dataDir },
       delete: { enabled: input.deleteEnabled },
-      cache: { blobdescriptor: input.redis ? "redis" : "inmemory" },
+      // No in-memory cache: GC and restore change storage underneath a running registry, and only a
+      // Redis cache can be flushed from outside (field notes: a stale entry answers HEAD 200, GET 0 bytes).
+      ...(input.redis ? { cache: { blobdescriptor: "redis" } } : {}),
       maintenance: {
         uploadpurging: { enabled: true, age: "168h", interval: "24h", dryrun: false },
         readonly: { enabled: false },

@@ -14,7 +14,7 @@ describe("shell scripts", () => {
     requireTool("shellcheck");
     const scripts = shellScripts();
     expect(scripts.length).toBeGreaterThanOrEqual(4);
-    const result = runTool("shellcheck", ["--severity=style", ...scripts]);
+    const result = runTool("shellcheck", ["--severity=style", "--external-sources", ...scripts]);
     expect(result.stdout).toBe("");
     expect(result.status).toBe(0);
   });

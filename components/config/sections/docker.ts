@@ -53,6 +53,7 @@ export const dockerKeys = {
       mirror: limits(256, "0.5", "each cache"),
       ui: limits(64, "0.25", "the UI"),
       redis: limits(96, "0.25", "Redis"),
+      jobs: limits(384, "1", "the scheduler and its jobs (restic, garbage collection, the drill's registry)"),
       edge: limits(128, "1", "the edge (Caddy)", "CPU limit. TLS costs CPU: at 0.5, pushes through the edge ran at 40 % of direct in `npm run bench`; at 1, about 70 %."),
     },
     { type: "object", text: "Container limits per role." },
@@ -76,7 +77,7 @@ export interface DockerRaw {
   readonly ports: { readonly registry: number; readonly ui: number };
   readonly ui: { readonly enabled: boolean };
   readonly mirrors: readonly { readonly name: string; readonly port: number; readonly host?: string }[];
-  readonly resources: { readonly registry: Limits; readonly mirror: Limits; readonly ui: Limits; readonly redis: Limits; readonly edge: Limits };
+  readonly resources: { readonly registry: Limits; readonly mirror: Limits; readonly ui: Limits; readonly redis: Limits; readonly edge: Limits; readonly jobs: Limits };
   readonly logs: { readonly maxSize: string; readonly maxFiles: number };
   readonly domain?: string;
 }

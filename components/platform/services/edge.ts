@@ -20,6 +20,8 @@ export interface EdgeServiceArgs {
   /** Names of the pull-only users (refused writes). */
   readonly pullUsers: readonly string[];
   readonly anonymousPull: boolean;
+  /** The maintenance volume and the flag file that stops writes (the registry's node, when a job freezes writes). */
+  readonly maintenance?: { readonly dir: string; readonly freezeFile: string };
   /** Caddy's state (issued leaves, ACME account). */
   readonly keep: KeepPolicy;
   /** Ids of the services it proxies to. */
@@ -27,7 +29,7 @@ export interface EdgeServiceArgs {
 }
 
 export function edgeService(args: EdgeServiceArgs): ServiceDescription {
-  const caddyfile = renderCaddyfile({ tls: args.tls, pullUsers: args.pullUsers, anonymousPull: args.anonymousPull, sites: args.sites });
+  const caddyfile = renderCaddyfile({ tls: args.tls, pullUsers: args.pullUsers, anonymousPull: args.anonymousPull, sites: args.sites, freezeFile: args.maintenance?.freezeFile });
   const sitePorts = [...new Set(args.sites.map((s) => s.port))].sort((a, b) => a - b);
   const ports: ServicePort[] = [
     ...(args.tls.mode === "acme" ? [{ name: "acme-http", port: edgePaths.acmeHttpPort, published: true }] : []),
@@ -52,6 +54,7 @@ export function edgeService(args: EdgeServiceArgs): ServiceDescription {
     ],
     watchedFile: edgePaths.caddyfile,
     data: { path: edgePaths.dataDir, name: "edge", keep: args.keep },
+    sharedVolumes: args.maintenance ? [{ path: args.maintenance.dir, name: "maintenance", readOnly: true }] : [],
     scratch: [
       { path: edgePaths.configDir, sizeMb: 8, mode: "0700" },
       { path: "/tmp", sizeMb: 16, mode: "1777" },

@@ -1,0 +1,106 @@
+/**
+ * The scheduler service (Docker and Swarm targets): one container on the registry's node that runs
+ * the scheduled jobs, unprivileged and without the Docker socket. It mounts the registry's storage,
+ * the jobs' working space, the backup repository when it is on the node, and the maintenance volume
+ * it shares with the edge; it borrows restic and the registry binary from their pinned images.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { PlatformSpec, Secret } from "../../config/types";
+import { ImageRole, programIn } from "../../images";
+import { renderDrillRegistryConfig } from "../../render/jobs/drill";
+import { RUNTIME_FILES, runtimeFile } from "../../render/jobs/runtimeFiles";
+import { renderSchedule } from "../../render/jobs/schedule";
+import { jobPaths, registryPaths } from "../../render/paths";
+import { BorrowedProgram, DataMount, KeepPolicy, ServiceDescription, ServiceFile } from "../description";
+import { ScheduledJob } from "../jobs";
+import { internalNames } from "../topology";
+import { REGISTRY_USER } from "./distribution";
+
+export interface SchedulerServiceArgs {
+  readonly spec: PlatformSpec;
+  readonly placement: string;
+  readonly jobs: readonly ScheduledJob[];
+  /** The registry's config.yml as the registry has it (garbage-collect reads it). */
+  readonly registryConfig: pulumi.Input<string>;
+  /** Non-secret rendered files of the platform, backed up with the data (service id, file). */
+  readonly platformFiles: readonly { readonly service: string; readonly file: ServiceFile }[];
+  /** The backup repository when it is on the node (a volume or a host path). */
+  readonly repositoryKeep: KeepPolicy;
+}
+
+export const SCHEDULER_ID = "scheduler";
+
+function borrowed(jobs: readonly ScheduledJob[]): BorrowedProgram[] {
+  const roles = [...new Set(jobs.flatMap((j) => j.programs))].sort();
+  return roles.map((image: ImageRole) => {
+    const from = (programIn as Partial<Record<ImageRole, string>>)[image];
+    if (from === undefined) throw new Error(`no program path is known for image ${image}`);
+    return { image, from, name: image.startsWith("registry") ? "registry" : image };
+  });
+}
+
+export function schedulerService(args: SchedulerServiceArgs): ServiceDescription {
+  const { spec, jobs } = args;
+  const secretEnv: Record<string, Secret> = {};
+  for (const job of jobs) Object.assign(secretEnv, job.secretEnv);
+  const schedule = renderSchedule({
+    stack: spec.stack,
+    metricsDir: jobPaths.metrics,
+    lockDir: jobPaths.locks,
+    freezeFile: jobPaths.freezeFile,
+    heartbeatFile: jobPaths.heartbeat,
+    webhooks: spec.notifications,
+    jobs: jobs.map((j) => ({
+      name: j.name,
+      schedule: j.schedule,
+      group: j.group,
+      command: ["/bin/sh", `${jobPaths.dir}/${j.script}`],
+      env: j.env,
+      timeoutSeconds: j.timeoutSeconds,
+    })),
+  });
+  const file = (path: string, content: pulumi.Input<string>, mode = "0444"): ServiceFile => ({ path, content, secret: false, onChange: "restart", mode });
+  const files: ServiceFile[] = [
+    ...RUNTIME_FILES.map((name) => file(`${jobPaths.dir}/${name}`, runtimeFile(name), name.endsWith(".sh") ? "0555" : "0444")),
+    file(jobPaths.schedule, schedule),
+    file(jobPaths.registryConfig, args.registryConfig),
+    file(jobPaths.drillConfig, renderDrillRegistryConfig(spec.registry.version)),
+    ...args.platformFiles.map(({ service, file: f }) => file(`${jobPaths.platformConfig}/${service}/${f.path.slice(f.path.lastIndexOf("/") + 1)}`, f.content)),
+  ];
+  const repo = spec.backup?.repository;
+  const moreData: DataMount[] = [{ path: jobPaths.state, name: "jobs", keep: { protect: false, retain: true }, owner: REGISTRY_USER }];
+  if (repo && repo.kind !== "url" && jobs.some((j) => j.mounts.includes("backup-repository"))) {
+    moreData.push({
+      path: jobPaths.repository,
+      name: "backup",
+      keep: args.repositoryKeep,
+      owner: REGISTRY_USER,
+      ...(repo.kind === "path" ? { hostPath: repo.path } : {}),
+    });
+  }
+  const freezes = jobs.some((j) => j.freezesWrites);
+  return {
+    id: SCHEDULER_ID,
+    role: SCHEDULER_ID,
+    component: "Scheduler",
+    placement: args.placement,
+    image: "ops",
+    aliases: [SCHEDULER_ID],
+    command: ["node", `${jobPaths.dir}/scheduler.js`, "serve"],
+    env: { REGSTACK_SCHEDULE: jobPaths.schedule, PATH: `${jobPaths.programs}:/usr/local/bin:/usr/bin:/bin` },
+    secretEnv,
+    files,
+    moreData,
+    sharedData: [{ path: registryPaths.dataDir, owner: internalNames.registry, readOnly: false }],
+    sharedVolumes: freezes ? [{ path: jobPaths.maintenanceDir, name: "maintenance", readOnly: false }] : [],
+    programs: { dir: jobPaths.programs, borrow: borrowed(jobs) },
+    scratch: [{ path: "/tmp", sizeMb: 64, mode: "1777" }],
+    ports: [],
+    probe: { kind: "exec", command: `find ${jobPaths.heartbeat} -mmin -3 | grep -q .` },
+    user: REGISTRY_USER,
+    capabilities: [],
+    readOnlyRoot: false,
+    resources: "jobs",
+    dependsOn: [internalNames.registry],
+  };
+}

@@ -1,0 +1,66 @@
+#!/bin/sh
+# Backs the registry up into the restic repository, consistent while pushes continue:
+#  1. the repositories' metadata (tags, manifest and layer links; not upload sessions) is copied
+#     into a stage first;
+#  2. restic then reads the stage, the blobs and the platform's config.
+# Blobs are content-addressed and only ever added while GC and retention are excluded (the scheduler
+# holds their common lock), and a manifest is accepted only after its blobs exist: every blob a
+# staged tag references is already on disk when restic lists the blobs.
+# Then `forget --prune` applies the retention policy to this stack's snapshots.
+#
+#   RESTIC_REPOSITORY, RESTIC_PASSWORD   the repository (created on first use)
+#   BACKUP_KEEP_DAILY/WEEKLY/MONTHLY     snapshots kept (0: none of that kind)
+#   REGISTRY_VERSION                     tagged on each snapshot
+#   PLATFORM_CONFIG_DIR                  the platform's rendered config (no secrets), backed up too
+# shellcheck source-path=SCRIPTDIR
+# shellcheck source=common.sh
+. "$(dirname "$0")/common.sh"
+
+require_env REGSTACK_STACK REGSTACK_STATE REGISTRY_DATA RESTIC_REPOSITORY RESTIC_PASSWORD
+storage=$(storage_dir)
+[ -d "$storage/repositories" ] || die "no registry data at $storage (is REGISTRY_DATA right?)"
+
+# Create the repository on first use only: a repository that exists but cannot be opened (a wrong
+# password, an unreachable server) must fail, not be initialised again.
+if ! restic cat config >/dev/null 2>"$REGSTACK_STATE/restic-open.err"; then
+  if grep -q -i -e 'does not exist' -e 'no such file' -e 'Is there a repository' "$REGSTACK_STATE/restic-open.err"; then
+    log "creating the restic repository"
+    restic init
+  else
+    cat "$REGSTACK_STATE/restic-open.err" >&2
+    die "cannot open the restic repository"
+  fi
+fi
+
+stage="$REGSTACK_STATE/backup-stage/regstack-meta"
+rm -rf "$REGSTACK_STATE/backup-stage"
+mkdir -p "$stage/docker/registry/v2"
+started=$(date +%s)
+# Step 1: metadata, without upload sessions in progress.
+(cd "$storage" && find repositories -path '*/_uploads' -prune -o -print | cpio -o -H newc 2>/dev/null) |
+  (cd "$stage/docker/registry/v2" && cpio -idm 2>/dev/null)
+[ -d "$stage/docker/registry/v2/repositories" ] || die "staging the metadata failed"
+log "staged $(find "$stage" -type f | wc -l) metadata files"
+
+# Step 2: the blobs, after the metadata.
+set -- "$stage" "$storage/blobs"
+if [ -n "${PLATFORM_CONFIG_DIR:-}" ] && [ -d "$PLATFORM_CONFIG_DIR" ]; then set -- "$@" "$PLATFORM_CONFIG_DIR"; fi
+[ -d "$storage/blobs" ] || mkdir -p "$storage/blobs"
+restic backup --host "$REGSTACK_STACK" --tag "stack=$REGSTACK_STACK" --tag "registry=${REGISTRY_VERSION:-unknown}" \
+  --json "$@" > "$REGSTACK_STATE/backup-summary.json"
+summary=$(grep '"message_type":"summary"' "$REGSTACK_STATE/backup-summary.json" || true)
+[ -n "$summary" ] || die "restic printed no summary"
+added=$(printf '%s' "$summary" | sed -n 's/.*"data_added":\([0-9]*\).*/\1/p')
+snapshot=$(printf '%s' "$summary" | sed -n 's/.*"snapshot_id":"\([0-9a-f]*\)".*/\1/p')
+log "snapshot ${snapshot} added ${added} bytes"
+rm -rf "$REGSTACK_STATE/backup-stage"
+
+set -- --keep-daily "${BACKUP_KEEP_DAILY:-30}"
+[ "${BACKUP_KEEP_WEEKLY:-0}" -gt 0 ] && set -- "$@" --keep-weekly "$BACKUP_KEEP_WEEKLY"
+[ "${BACKUP_KEEP_MONTHLY:-0}" -gt 0 ] && set -- "$@" --keep-monthly "$BACKUP_KEEP_MONTHLY"
+restic forget --host "$REGSTACK_STACK" --tag "stack=$REGSTACK_STACK" --prune "$@"
+
+metric backup_bytes_added "${added:-0}"
+metric backup_seconds "$(( $(date +%s) - started ))"
+metric backup_last_snapshot_timestamp_seconds "$(date +%s)"
+log "backup done: snapshot $snapshot"
