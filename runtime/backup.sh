@@ -11,7 +11,8 @@
 #   RESTIC_REPOSITORY, RESTIC_PASSWORD   the repository (created on first use)
 #   BACKUP_KEEP_DAILY/WEEKLY/MONTHLY     snapshots kept (0: none of that kind)
 #   REGISTRY_VERSION                     tagged on each snapshot
-#   PLATFORM_CONFIG_DIR                  the platform's rendered config (no secrets), backed up too
+#   BACKUP_CONFIG_PATHS                  the platform's config as it runs (space-separated), backed up too
+#   BACKUP_EXCLUDES                      secret files among them (space-separated), left out
 # shellcheck source-path=SCRIPTDIR
 # shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
@@ -42,12 +43,18 @@ started=$(date +%s)
 [ -d "$stage/docker/registry/v2/repositories" ] || die "staging the metadata failed"
 log "staged $(find "$stage" -type f | wc -l) metadata files"
 
-# Step 2: the blobs, after the metadata.
-set -- "$stage" "$storage/blobs"
-if [ -n "${PLATFORM_CONFIG_DIR:-}" ] && [ -d "$PLATFORM_CONFIG_DIR" ]; then set -- "$@" "$PLATFORM_CONFIG_DIR"; fi
+# Step 2: the blobs, after the metadata; then the platform's config, without its secrets.
 [ -d "$storage/blobs" ] || mkdir -p "$storage/blobs"
+set -- "$stage" "$storage/blobs"
+for p in ${BACKUP_CONFIG_PATHS:-}; do
+  if [ -e "$p" ]; then set -- "$@" "$p"; fi
+done
+: > "$REGSTACK_STATE/backup-excludes"
+for p in ${BACKUP_EXCLUDES:-}; do
+  printf '%s\n' "$p" >> "$REGSTACK_STATE/backup-excludes"
+done
 restic backup --host "$REGSTACK_STACK" --tag "stack=$REGSTACK_STACK" --tag "registry=${REGISTRY_VERSION:-unknown}" \
-  --json "$@" > "$REGSTACK_STATE/backup-summary.json"
+  --exclude-file "$REGSTACK_STATE/backup-excludes" --json "$@" > "$REGSTACK_STATE/backup-summary.json"
 summary=$(grep '"message_type":"summary"' "$REGSTACK_STATE/backup-summary.json" || true)
 [ -n "$summary" ] || die "restic printed no summary"
 added=$(printf '%s' "$summary" | sed -n 's/.*"data_added":\([0-9]*\).*/\1/p')

@@ -70,9 +70,7 @@ export class DockerPlatform extends pulumi.ComponentResource {
         toolsImage: host.image("tools"),
         limits: target.resources[d.resources],
         dependsOn,
-        sharedData: new Map(
-          [...declared.values()].filter((s) => s.placement === d.placement && s.dataMount).map((s) => [s.serviceId, s.dataMount!] as const),
-        ),
+        declared,
         sharedVolume: (volume) => host.sharedVolume(volume),
         imageOf: (role) => host.image(role),
       },

@@ -26,8 +26,8 @@ export interface DockerServiceArgs {
   readonly limits: Limits;
   /** The containers of the services it depends on (on the same host). */
   readonly dependsOn: readonly pulumi.Resource[];
-  /** Data of the services declared before it on the host, by service id (for `sharedData`). */
-  readonly sharedData: ReadonlyMap<string, PersistentMount>;
+  /** Services declared before it on the host, by id (for `sharedData`). */
+  readonly declared: ReadonlyMap<string, DockerService>;
   /** The host's volume of a name, shared by the services that mount it (for `sharedVolumes`). */
   readonly sharedVolume: (name: string) => pulumi.Output<string>;
   /** The pinned image of a role on this host (for borrowed programs). */
@@ -49,6 +49,8 @@ export class DockerService extends pulumi.ComponentResource {
   public readonly dataVolume?: docker.Volume;
   /** Its primary data, for services that mount it too. */
   public readonly dataMount?: PersistentMount;
+  /** The volume of its files that reload in place, for services that read them too. */
+  public readonly configVolume?: pulumi.Output<string>;
   /** The host it runs on. */
   public readonly placement: string;
   /** The id of the service it translates. */
@@ -82,9 +84,11 @@ export class DockerService extends pulumi.ComponentResource {
       }
     }
     for (const shared of d.sharedData ?? []) {
-      const data = args.sharedData.get(shared.owner);
-      if (!data) throw new Error(`${d.id}: mounts the data of ${shared.owner}, which is not declared before it on ${d.placement}`);
-      volumes.push(mountAt(data, shared.path, shared.readOnly));
+      const owner = args.declared.get(shared.owner);
+      const data = owner?.placement === d.placement ? (shared.what === "data" ? owner.dataMount : owner.configVolume) : undefined;
+      if (!owner || !data) throw new Error(`${d.id}: mounts the ${shared.what} of ${shared.owner}, which is not declared before it on ${d.placement}`);
+      volumes.push(shared.what === "data" ? mountAt(data as PersistentMount, shared.path, shared.readOnly) : { volumeName: data as pulumi.Output<string>, containerPath: shared.path, readOnly: shared.readOnly });
+      if (owner.container) before.push(owner.container);
     }
     for (const shared of d.sharedVolumes ?? []) {
       const mount = { volumeName: args.sharedVolume(shared.name), containerPath: shared.path, readOnly: shared.readOnly };
@@ -125,6 +129,7 @@ export class DockerService extends pulumi.ComponentResource {
       const secretInstaller = secrets.length > 0 ? install("secret-writer", secrets, [], d.watchedFile) : undefined;
       this.installer = plain.length > 0 ? install("writer", plain, secretInstaller ? [secretInstaller] : []) : secretInstaller;
       volumes.push({ volumeName: live.name, containerPath: liveDir, readOnly: true });
+      this.configVolume = live.name;
       before.push(...[secretInstaller, this.installer].filter((r): r is docker.Container => r !== undefined));
     }
 

@@ -60,12 +60,17 @@ export interface DataMount {
   readonly hostPath?: string;
 }
 
-/** Another service's data, mounted into this one (a job reading or collecting the registry's storage). */
+/**
+ * Another service's data or live config files, mounted into this one (the jobs collect the registry's
+ * storage and back up the edge's config).
+ */
 export interface SharedData {
   /** Where this service sees it. */
   readonly path: string;
-  /** The id of the service that owns the data (on the same node). */
+  /** The id of the service that owns it (on the same node). */
   readonly owner: string;
+  /** Its data mount, or the directory of its files that reload in place. */
+  readonly what: "data" | "config";
   readonly readOnly: boolean;
 }
 

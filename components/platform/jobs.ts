@@ -53,6 +53,14 @@ export interface JobSecrets {
   readonly redisPassword?: Secret;
 }
 
+/** A service's live config directory, which the backup includes without its secret files. */
+export interface JobConfigDir {
+  /** The service id; the jobs see its directory at `${jobPaths.platformConfig}/<service>`. */
+  readonly service: string;
+  /** File names in it that are secret (users' hashes, keys): left out of backups. */
+  readonly secretFiles: readonly string[];
+}
+
 const HOUR = 3600;
 
 /** The repository as restic names it inside the job. */
@@ -62,7 +70,7 @@ function resticRepository(spec: PlatformSpec): string {
 }
 
 /** Every scheduled operation the spec asks for, placed on the registry's node. */
-export function describeJobs(spec: PlatformSpec, placement: string, secrets: JobSecrets): ScheduledJob[] {
+export function describeJobs(spec: PlatformSpec, placement: string, secrets: JobSecrets, configDirs: readonly JobConfigDir[]): ScheduledJob[] {
   const registryImage: ImageRole = spec.registry.version === "3" ? "registry3" : "registry28";
   const common: Record<string, string> = {
     REGSTACK_STACK: spec.stack,
@@ -87,7 +95,9 @@ export function describeJobs(spec: PlatformSpec, placement: string, secrets: Job
       ...common,
       RESTIC_REPOSITORY: resticRepository(spec),
       RESTIC_CACHE_DIR: `${jobPaths.state}/restic-cache`,
-      PLATFORM_CONFIG_DIR: jobPaths.platformConfig,
+      // The platform's config as it runs (space-separated paths of regstack's own, never config values).
+      BACKUP_CONFIG_PATHS: [jobPaths.registryConfig, jobPaths.schedule, ...configDirs.map((c) => `${jobPaths.platformConfig}/${c.service}`)].join(" "),
+      BACKUP_EXCLUDES: configDirs.flatMap((c) => c.secretFiles.map((f) => `${jobPaths.platformConfig}/${c.service}/${f}`)).join(" "),
       DRILL_CONFIG: jobPaths.drillConfig,
       DRILL_PORT: String(jobPaths.drillPort),
     };

@@ -17,7 +17,7 @@ import { redisService } from "./services/redis";
 import { registryService } from "./services/registry";
 import { uiService } from "./services/ui";
 import { schedulerService } from "./services/scheduler";
-import { describeJobs, ScheduledJob } from "./jobs";
+import { describeJobs, JobConfigDir, ScheduledJob } from "./jobs";
 import { jobPaths, registryPaths } from "../render/paths";
 import { Endpoints, endpointsOf, internalNames, Placement, placementOf } from "./topology";
 import { TrustScripts } from "../render/clientTrust";
@@ -78,8 +78,8 @@ export function describePlatform(name: string, spec: PlatformSpec, parent: pulum
   const backupPassword = spec.backup
     ? (spec.backup.password ?? pulumi.secret(new random.RandomPassword(`${name}-backup-password`, { length: 40, special: false }, { parent, additionalSecretOutputs: ["result"] }).result))
     : undefined;
-  const jobs = describeJobs(spec, placement.primary, { resticPassword: backupPassword, redisPassword });
-  const freezeFile = jobs.some((j) => j.freezesWrites) ? jobPaths.freezeFile : undefined;
+  // GC and restore stop writes at the registry's edge while they run.
+  const freezeFile = spec.gc || spec.backup ? jobPaths.freezeFile : undefined;
 
   const authority = new Authority(`${name}-pki`, { stack: spec.stack, tls: spec.tls }, { parent });
   const pullUsers = spec.users.filter((u) => u.role === "pull").map((u) => u.name);
@@ -109,6 +109,14 @@ export function describePlatform(name: string, spec: PlatformSpec, parent: pulum
     );
   }
 
+  // The backup includes the live config of the registry's node (the edge's Caddyfile), not its secrets.
+  const configOf: JobConfigDir[] = services
+    .filter((d) => d.placement === placement.primary && d.files.some((f) => f.onChange === "reload"))
+    .map((d) => {
+      const live = d.files.filter((f) => f.onChange === "reload");
+      return { service: d.id, secretFiles: live.filter((f) => f.secret).map((f) => f.path.slice(f.path.lastIndexOf("/") + 1)) };
+    });
+  const jobs = describeJobs(spec, placement.primary, { resticPassword: backupPassword, redisPassword }, configOf);
   if (jobs.length > 0) {
     const registry = services.find((d) => d.id === internalNames.registry)!;
     services.push(
@@ -117,7 +125,7 @@ export function describePlatform(name: string, spec: PlatformSpec, parent: pulum
         placement: placement.primary,
         jobs,
         registryConfig: registry.files.find((f) => f.path === registryPaths.configFile(spec.registry.version))!.content,
-        platformFiles: services.filter((d) => d.placement === placement.primary).flatMap((d) => d.files.filter((f) => !f.secret).map((file) => ({ service: d.id, file }))),
+        configOf,
         // Backups outlive the platform: destroy never deletes the repository.
         repositoryKeep: { protect: spec.data.protect, retain: true },
       }),

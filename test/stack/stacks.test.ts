@@ -67,8 +67,11 @@ describe.each(each())("stack %s under the offline engine", (stack) => {
   });
 
   it("retains every data volume on delete", () => {
-    // Config volumes are rewritten by their installers; everything else is data.
-    const data = ofType(e(), VOLUME).filter((v) => !v.name.endsWith("-config"));
+    // Data volumes carry the io.regstack.data label; the rest hold what is rewritten on every change
+    // (config files, borrowed programs) or nothing that must survive (the maintenance flag).
+    const isData = (v: { inputs: Record<string, unknown> }) => ((v.inputs.labels as { label: string }[]) ?? []).some((l) => l.label === "io.regstack.data");
+    const data = ofType(e(), VOLUME).filter(isData);
+    for (const v of ofType(e(), VOLUME).filter((x) => !isData(x))) expect(v.name).toMatch(/-(config|programs|volume-maintenance)$/);
     const onHostPaths = services(e()).some((c) => ((c.inputs.volumes as { hostPath?: string }[]) ?? []).some((v) => v.hostPath));
     // With a dataPath, data sits in host directories that no resource owns, so nothing can delete it.
     expect(data.length > 0 || onHostPaths).toBe(true);
@@ -104,7 +107,10 @@ describe.each(each())("stack %s under the offline engine", (stack) => {
 
   it("uploads plain config files in plain (previews show their diffs) and secret files as secrets", () => {
     const secretNames = new Set(e().files.filter((f) => f.secret).map((f) => f.path.split("/").pop()));
-    const caddyfiles = ofType(e(), CONTAINER).filter((c) => ((reveal(c.inputs.uploads) as { file: string }[] | undefined) ?? []).some((u) => u.file.endsWith("/Caddyfile")));
+    // The edges' Caddyfiles (the scheduler carries a copy of each for the backup, under /opt/regstack).
+    const caddyfiles = ofType(e(), CONTAINER).filter((c) =>
+      ((reveal(c.inputs.uploads) as { file: string }[] | undefined) ?? []).some((u) => u.file.endsWith("/Caddyfile") && !u.file.startsWith("/opt/regstack/")),
+    );
     expect(caddyfiles.length).toBe(edges().length);
     for (const c of ofType(e(), CONTAINER)) {
       const names = ((reveal(c.inputs.uploads) as { file: string }[] | undefined) ?? []).map((u) => u.file.split("/").pop()!);

@@ -12,7 +12,7 @@ import { RUNTIME_FILES, runtimeFile } from "../../render/jobs/runtimeFiles";
 import { renderSchedule } from "../../render/jobs/schedule";
 import { jobPaths, registryPaths } from "../../render/paths";
 import { BorrowedProgram, DataMount, KeepPolicy, ServiceDescription, ServiceFile } from "../description";
-import { ScheduledJob } from "../jobs";
+import { JobConfigDir, ScheduledJob } from "../jobs";
 import { internalNames } from "../topology";
 import { REGISTRY_USER } from "./distribution";
 
@@ -22,8 +22,8 @@ export interface SchedulerServiceArgs {
   readonly jobs: readonly ScheduledJob[];
   /** The registry's config.yml as the registry has it (garbage-collect reads it). */
   readonly registryConfig: pulumi.Input<string>;
-  /** Non-secret rendered files of the platform, backed up with the data (service id, file). */
-  readonly platformFiles: readonly { readonly service: string; readonly file: ServiceFile }[];
+  /** Services on the node whose live config directory the backup includes (secret files excluded). */
+  readonly configOf: readonly JobConfigDir[];
   /** The backup repository when it is on the node (a volume or a host path). */
   readonly repositoryKeep: KeepPolicy;
 }
@@ -65,7 +65,6 @@ export function schedulerService(args: SchedulerServiceArgs): ServiceDescription
     file(jobPaths.schedule, schedule),
     file(jobPaths.registryConfig, args.registryConfig),
     file(jobPaths.drillConfig, renderDrillRegistryConfig(spec.registry.version)),
-    ...args.platformFiles.map(({ service, file: f }) => file(`${jobPaths.platformConfig}/${service}/${f.path.slice(f.path.lastIndexOf("/") + 1)}`, f.content)),
   ];
   const repo = spec.backup?.repository;
   const moreData: DataMount[] = [{ path: jobPaths.state, name: "jobs", keep: { protect: false, retain: true }, owner: REGISTRY_USER }];
@@ -91,7 +90,10 @@ export function schedulerService(args: SchedulerServiceArgs): ServiceDescription
     secretEnv,
     files,
     moreData,
-    sharedData: [{ path: registryPaths.dataDir, owner: internalNames.registry, readOnly: false }],
+    sharedData: [
+      { path: registryPaths.dataDir, owner: internalNames.registry, what: "data", readOnly: false },
+      ...args.configOf.map((c) => ({ path: `${jobPaths.platformConfig}/${c.service}`, owner: c.service, what: "config" as const, readOnly: true })),
+    ],
     sharedVolumes: freezes ? [{ path: jobPaths.maintenanceDir, name: "maintenance", readOnly: false }] : [],
     programs: { dir: jobPaths.programs, borrow: borrowed(jobs) },
     scratch: [{ path: "/tmp", sizeMb: 64, mode: "1777" }],
