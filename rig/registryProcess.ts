@@ -17,20 +17,22 @@ export interface RunningRegistry {
  * Runs Debian's docker-registry (2.8) from the registry config a stack rendered: container paths mapped
  * into `work`, listeners on free loopback ports, the Redis cache left out (not part of these checks).
  */
-export async function startRegistry(rendered: RenderedStack, work: string): Promise<RunningRegistry> {
+export async function startRegistry(rendered: RenderedStack, work: string, existingData?: string): Promise<RunningRegistry> {
   const configFile = rendered.file("registry", registryPaths.configFile("2.8"));
   if (!existsSync(configFile)) throw new Error("render the stack with regstack:registry.version 2.8 (Debian ships 2.8)");
   const config = parse(readFileSync(configFile, "utf8"));
-  const dataDir = path.join(work, "registry-data");
+  const dataDir = existingData ?? path.join(work, "registry-data");
   mkdirSync(dataDir, { recursive: true });
   config.storage.filesystem.rootdirectory = dataDir;
-  config.storage.cache = { blobdescriptor: "inmemory" };
+  // As rendered without Redis: no blob-descriptor cache, so storage changed by GC or restore shows at once.
+  delete config.storage.cache;
   delete config.redis;
   const port = await freePort();
   const debugPort = await freePort();
   config.http.addr = `127.0.0.1:${port}`;
   config.http.debug.addr = `127.0.0.1:${debugPort}`;
-  const runConfig = path.join(work, "registry-config.yml");
+  mkdirSync(work, { recursive: true });
+  const runConfig = path.join(work, `registry-config-${port}.yml`);
   writeFileSync(runConfig, stringify(config));
   // The http secret travels as env, as the Docker target passes it.
   const proc = startProcess("docker-registry", ["serve", runConfig], { REGISTRY_HTTP_SECRET: randomBytes(24).toString("hex") });

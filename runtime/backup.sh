@@ -1,7 +1,7 @@
 #!/bin/sh
 # Backs the registry up into the restic repository, consistent while pushes continue:
 #  1. the repositories' metadata (tags, manifest and layer links; not upload sessions) is copied
-#     into a stage first;
+#     into a stage first (runtime/stage.js);
 #  2. restic then reads the stage, the blobs and the platform's config.
 # Blobs are content-addressed and only ever added while GC and retention are excluded (the scheduler
 # holds their common lock), and a manifest is accepted only after its blobs exist: every blob a
@@ -17,7 +17,7 @@
 # shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
 
-require_env REGSTACK_STACK REGSTACK_STATE REGISTRY_DATA RESTIC_REPOSITORY RESTIC_PASSWORD
+require_env REGSTACK_STACK REGSTACK_STATE REGSTACK_RUNTIME REGISTRY_DATA RESTIC_REPOSITORY RESTIC_PASSWORD
 storage=$(storage_dir)
 [ -d "$storage/repositories" ] || die "no registry data at $storage (is REGISTRY_DATA right?)"
 
@@ -34,14 +34,10 @@ if ! restic cat config >/dev/null 2>"$REGSTACK_STATE/restic-open.err"; then
 fi
 
 stage="$REGSTACK_STATE/backup-stage/regstack-meta"
-rm -rf "$REGSTACK_STATE/backup-stage"
-mkdir -p "$stage/docker/registry/v2"
 started=$(date +%s)
-# Step 1: metadata, without upload sessions in progress.
-(cd "$storage" && find repositories -path '*/_uploads' -prune -o -print | cpio -o -H newc 2>/dev/null) |
-  (cd "$stage/docker/registry/v2" && cpio -idm 2>/dev/null)
-[ -d "$stage/docker/registry/v2/repositories" ] || die "staging the metadata failed"
-log "staged $(find "$stage" -type f | wc -l) metadata files"
+# Step 1: metadata, without upload sessions in progress. The stage is kept between runs and only
+# changed files are rewritten, so an unchanged registry backs up to nearly nothing.
+node "$REGSTACK_RUNTIME/stage.js" "$storage/repositories" "$stage/docker/registry/v2/repositories"
 
 # Step 2: the blobs, after the metadata; then the platform's config, without its secrets.
 [ -d "$storage/blobs" ] || mkdir -p "$storage/blobs"
@@ -60,7 +56,6 @@ summary=$(grep '"message_type":"summary"' "$REGSTACK_STATE/backup-summary.json" 
 added=$(printf '%s' "$summary" | sed -n 's/.*"data_added":\([0-9]*\).*/\1/p')
 snapshot=$(printf '%s' "$summary" | sed -n 's/.*"snapshot_id":"\([0-9a-f]*\)".*/\1/p')
 log "snapshot ${snapshot} added ${added} bytes"
-rm -rf "$REGSTACK_STATE/backup-stage"
 
 set -- --keep-daily "${BACKUP_KEEP_DAILY:-30}"
 [ "${BACKUP_KEEP_WEEKLY:-0}" -gt 0 ] && set -- "$@" --keep-weekly "$BACKUP_KEEP_WEEKLY"

@@ -14,6 +14,7 @@ export const RUNTIME_FILES = [
   "cron.js",
   "verify.js",
   "redisFlush.js",
+  "stage.js",
   "common.sh",
   "snapshot.sh",
   "backup.sh",
