@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from "fs";
 import * as path from "path";
 import { internalAddresses } from "../components/platform/topology";
-import { edgePaths } from "../components/render/paths";
+import { edgePaths, jobPaths } from "../components/render/paths";
 import { SECRETS_DIR } from "../offline/render";
 import { freePort, runTool, startProcess, waitForHttp } from "./process";
 import { RenderedStack } from "./rendered";
@@ -73,7 +73,7 @@ export function listenPorts(caddyfile: string): number[] {
 }
 
 /** Runs Debian's caddy from the edge files a stack rendered, in front of a local registry. */
-export async function startEdge(rendered: RenderedStack, work: string, registryPort: number): Promise<RunningEdge> {
+export async function startEdge(rendered: RenderedStack, work: string, registryPort: number, options: { maintenanceDir?: string } = {}): Promise<RunningEdge> {
   const live = path.join(work, "edge-live");
   mkdirSync(live, { recursive: true });
   for (const [name, file] of edgeLiveFiles(rendered)) if (name !== "Caddyfile") copyFileSync(file, path.join(live, name));
@@ -85,7 +85,11 @@ export async function startEdge(rendered: RenderedStack, work: string, registryP
   // The local registry stands in for the registry and for every cache behind the edge.
   const caches = [...original.matchAll(/reverse_proxy (mirror-[a-z0-9-]+:\d+) /g)].map((m) => m[1]);
   const upstreams = new Map([internalAddresses.registry, ...caches].map((u) => [u, `127.0.0.1:${registryPort}`]));
-  const rewrite = (text: string) => localCaddyfile(text, live, ports, metricsPort, upstreams);
+  const rewrite = (text: string) => {
+    const local = localCaddyfile(text, live, ports, metricsPort, upstreams);
+    // The maintenance volume the scheduler shares with the edge (the freeze flag).
+    return options.maintenanceDir ? local.split(`root ${jobPaths.maintenanceDir}`).join(`root ${options.maintenanceDir}`) : local;
+  };
   const caddyfile = path.join(live, "Caddyfile");
   writeFileSync(caddyfile, rewrite(original));
   const check = runTool("caddy", ["validate", "--config", caddyfile, "--adapter", "caddyfile"]);
