@@ -26,10 +26,22 @@ function shorten(value: unknown): unknown {
 /** An output as a person reads it: text as text (indented), other values as compact JSON. */
 function outputLines(name: string, value: unknown): string[] {
   if (typeof value === "string") return value.includes("\n") ? [`  ${name}:`, ...value.trimEnd().split("\n").map((l) => `      ${l}`)] : [`  ${name}: ${value}`];
-  if (typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).some((v) => typeof v === "string" && v.includes("\n"))) {
+  const nested = typeof value === "object" && value !== null && !Array.isArray(value);
+  // A map with multi-line text, or too long for one line, is printed a key per line.
+  if (nested && (Object.values(value).some((v) => typeof v === "string" && v.includes("\n")) || JSON.stringify(value).length > 160)) {
     return [`  ${name}:`, ...Object.entries(value).flatMap(([k, v]) => outputLines(`  ${k}`, v))];
   }
   return [`  ${name}: ${JSON.stringify(value)}`];
+}
+
+/** File paths, with a directory of more than three files shown as the directory and a count. */
+function filesByDir(files: readonly string[]): string[] {
+  const dirs = new Map<string, string[]>();
+  for (const f of files) {
+    const dir = f.slice(0, f.lastIndexOf("/"));
+    dirs.set(dir, [...(dirs.get(dir) ?? []), f]);
+  }
+  return [...dirs].flatMap(([dir, inDir]) => (inDir.length > 3 ? [`${dir}/ (${inDir.length} files)`] : inDir));
 }
 
 /** The inputs worth reading in a tree view, per resource type. */
@@ -38,7 +50,7 @@ function keyInputs(r: CapturedResource): Record<string, unknown> {
   if (r.type !== "docker:index/container:Container") return inputs;
   const pick = (k: string) => inputs[k];
   // File names are not secret even where the upload list is (its contents are): show the names only.
-  const uploads = (reveal(r.inputs.uploads) as { file: string }[] | undefined)?.map((u) => u.file);
+  const uploads = filesByDir((reveal(r.inputs.uploads) as { file: string }[] | undefined)?.map((u) => u.file) ?? []);
   const volumes = (pick("volumes") as { containerPath: string; volumeName?: string; hostPath?: string; readOnly?: boolean }[] | undefined)?.map(
     (v) => `${v.volumeName ?? v.hostPath}:${v.containerPath}${v.readOnly ? ":ro" : ""}`,
   );
