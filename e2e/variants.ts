@@ -37,6 +37,13 @@ export function substitute(base: StackConfig, engineRoot: string): Substituted {
   overrides.mirrors = mirrors.map((m) => ({ name: m.name, upstream: "http://upstream:5000", port: m.port }));
   notes.push(`cache upstreams ${mirrors.map((m) => m.upstream).join(", ")} → the stand-in upstream http://upstream:5000`);
 
+  const backup = value(base, "backup") as Json | undefined;
+  if (typeof backup?.repository === "string" && backup.repository.startsWith("/")) {
+    const repository = path.join(engineRoot, "hostpaths", "backup-repository");
+    overrides.backup = { ...backup, repository };
+    notes.push(`backup repository ${backup.repository} → ${repository}`);
+  }
+
   const bind = value(base, "bindAddress");
   if (bind !== undefined && bind !== "127.0.0.1") {
     overrides.bindAddress = undefined;

@@ -106,7 +106,7 @@ export function jobsRig(rendered: RenderedStack, work: string, options: JobsRigO
   schedule.jobs = (schedule.jobs as ScheduleEntry[]).map((j) => {
     const env: Record<string, string> = Object.fromEntries(Object.entries(j.env).map(([k, v]) => [k, k === "PATH" ? bin : map(v)]));
     delete env.REDIS_ADDR;
-    if (!options.registryUrl) delete env.REGISTRY_URL;
+    if (!options.registryUrl) delete env.REGSTACK_REGISTRY_URL;
     if (options.redisAddr) env.REDIS_ADDR = options.redisAddr;
     // garbage-collect reads the registry's own config.yml, whose storage root is the container's.
     env.REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY = dataDir;

@@ -10,16 +10,16 @@
 #
 #   RESTIC_REPOSITORY, RESTIC_PASSWORD   the repository (created on first use)
 #   BACKUP_KEEP_DAILY/WEEKLY/MONTHLY     snapshots kept (0: none of that kind)
-#   REGISTRY_VERSION                     tagged on each snapshot
+#   REGSTACK_REGISTRY_VERSION                     tagged on each snapshot
 #   BACKUP_CONFIG_PATHS                  the platform's config as it runs (space-separated), backed up too
 #   BACKUP_EXCLUDES                      secret files among them (space-separated), left out
 # shellcheck source-path=SCRIPTDIR
 # shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
 
-require_env REGSTACK_STACK REGSTACK_STATE REGSTACK_RUNTIME REGISTRY_DATA RESTIC_REPOSITORY RESTIC_PASSWORD
+require_env REGSTACK_STACK REGSTACK_STATE REGSTACK_RUNTIME REGSTACK_REGISTRY_DATA RESTIC_REPOSITORY RESTIC_PASSWORD
 storage=$(storage_dir)
-[ -d "$storage/repositories" ] || die "no registry data at $storage (is REGISTRY_DATA right?)"
+[ -d "$storage/repositories" ] || die "no registry data at $storage (is REGSTACK_REGISTRY_DATA right?)"
 
 # Create the repository on first use only: a repository that exists but cannot be opened (a wrong
 # password, an unreachable server) must fail, not be initialised again.
@@ -49,7 +49,7 @@ done
 for p in ${BACKUP_EXCLUDES:-}; do
   printf '%s\n' "$p" >> "$REGSTACK_STATE/backup-excludes"
 done
-restic backup --host "$REGSTACK_STACK" --tag "stack=$REGSTACK_STACK" --tag "registry=${REGISTRY_VERSION:-unknown}" \
+restic backup --host "$REGSTACK_STACK" --tag "stack=$REGSTACK_STACK" --tag "registry=${REGSTACK_REGISTRY_VERSION:-unknown}" \
   --exclude-file "$REGSTACK_STATE/backup-excludes" --json "$@" > "$REGSTACK_STATE/backup-summary.json"
 summary=$(grep '"message_type":"summary"' "$REGSTACK_STATE/backup-summary.json" || true)
 [ -n "$summary" ] || die "restic printed no summary"

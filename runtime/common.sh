@@ -5,11 +5,14 @@
 #   REGSTACK_STACK        the stack's name (snapshot tags, messages)
 #   REGSTACK_RUNTIME      where scheduler.js, verify.js and redisFlush.js are
 #   REGSTACK_STATE        the jobs' own working space (backup stage, drill scratch)
-#   REGISTRY_DATA         the registry's storage root (docker/registry/v2 below it)
-#   REGISTRY_BIN          the distribution binary (garbage-collect, the drill's registry)
-#   REGISTRY_CONFIG       the registry's config.yml
+#   REGSTACK_REGISTRY_DATA         the registry's storage root (docker/registry/v2 below it)
+#   REGSTACK_REGISTRY_BIN          the distribution binary (garbage-collect, the drill's registry)
+#   REGSTACK_REGISTRY_CONFIG       the registry's config.yml
 #   REGSTACK_FREEZE_FILE  while it exists, the edge refuses writes with 503 and Retry-After
 #   REDIS_ADDR            host:port of the registry's Redis cache (empty: no cache)
+#
+# None of regstack's own names starts with REGISTRY_: distribution reads every REGISTRY_* variable as
+# a config override (REGISTRY_VERSION would replace config.yml's `version` and make it panic).
 
 set -eu
 
@@ -36,7 +39,7 @@ require_env() {
 }
 
 storage_dir() {
-  printf '%s/docker/registry/v2' "$REGISTRY_DATA"
+  printf '%s/docker/registry/v2' "$REGSTACK_REGISTRY_DATA"
 }
 
 # Kilobytes under a directory (0 when it does not exist).

@@ -12,7 +12,7 @@
 # shellcheck source=snapshot.sh
 . "$(dirname "$0")/snapshot.sh"
 
-require_env REGSTACK_STACK REGSTACK_STATE REGSTACK_RUNTIME REGISTRY_BIN DRILL_CONFIG RESTIC_REPOSITORY RESTIC_PASSWORD
+require_env REGSTACK_STACK REGSTACK_STATE REGSTACK_RUNTIME REGSTACK_REGISTRY_BIN DRILL_CONFIG RESTIC_REPOSITORY RESTIC_PASSWORD
 port="${DRILL_PORT:-5999}"
 snap=$(resolve_snapshot "${1:-latest}")
 [ -n "$snap" ] || die "no snapshot of stack $REGSTACK_STACK to drill"
@@ -30,7 +30,7 @@ log "drill: restoring snapshot $snap into scratch space"
 restore_snapshot "$snap" "$work/restic" "$work/data"
 
 REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY="$work/data" REGISTRY_HTTP_ADDR="127.0.0.1:$port" \
-  "$REGISTRY_BIN" serve "$DRILL_CONFIG" > "$work/registry.log" 2>&1 &
+  "$REGSTACK_REGISTRY_BIN" serve "$DRILL_CONFIG" > "$work/registry.log" 2>&1 &
 pid=$!
 tries=0
 until wget -q -O /dev/null "http://127.0.0.1:$port/v2/" 2>/dev/null; do

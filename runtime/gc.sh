@@ -11,7 +11,7 @@
 # shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
 
-require_env REGSTACK_STATE REGISTRY_DATA REGISTRY_BIN REGISTRY_CONFIG REGSTACK_FREEZE_FILE
+require_env REGSTACK_STATE REGSTACK_REGISTRY_DATA REGSTACK_REGISTRY_BIN REGSTACK_REGISTRY_CONFIG REGSTACK_FREEZE_FILE
 storage=$(storage_dir)
 [ -d "$storage/blobs" ] || { log "no blobs yet: nothing to collect"; metric gc_bytes_freed 0; exit 0; }
 
@@ -24,7 +24,7 @@ drain_uploads "${GC_DRAIN_QUIET:-10}" "${GC_DRAIN_TIMEOUT:-600}"
 before=$(kib_of "$storage/blobs")
 set -- garbage-collect
 [ "${GC_DELETE_UNTAGGED:-false}" = true ] && set -- "$@" --delete-untagged
-"$REGISTRY_BIN" "$@" "$REGISTRY_CONFIG" > "$REGSTACK_STATE/gc.log" 2>&1 || {
+"$REGSTACK_REGISTRY_BIN" "$@" "$REGSTACK_REGISTRY_CONFIG" > "$REGSTACK_STATE/gc.log" 2>&1 || {
   tail -n 20 "$REGSTACK_STATE/gc.log" >&2
   die "garbage-collect failed"
 }

@@ -255,6 +255,17 @@ async function serve(schedule) {
   /** @type {Set<import("child_process").ChildProcess>} */
   const children = new Set();
   let stopping = false;
+  /** Ends the current wait early (a stop request). */
+  let wake = () => {};
+  /** @param {number} ms */
+  const pause = (ms) =>
+    new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve(undefined);
+      };
+    });
   const plan = () => {
     for (const job of schedule.jobs) {
       if (!job.schedule || due.has(job.name)) continue;
@@ -268,6 +279,7 @@ async function serve(schedule) {
     if (stopping) return;
     stopping = true;
     log(`stopping; ${children.size} job(s) told to stop`);
+    wake();
     for (const child of children) {
       try {
         process.kill(-(child.pid ?? 0), "SIGTERM");
@@ -305,7 +317,7 @@ async function serve(schedule) {
     }
     plan();
     const earliest = Math.min(...[...due.values()].map((d) => d.getTime()), now + 60000);
-    await sleep(Math.max(200, Math.min(earliest - Date.now(), 60000)));
+    await pause(Math.max(200, Math.min(earliest - Date.now(), 60000)));
   }
   while (children.size > 0) await sleep(200);
 }

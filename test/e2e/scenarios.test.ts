@@ -94,7 +94,18 @@ describe.each(scenarios)("the $stack stack in a real Docker engine", ({ stack, v
     }
     expect(report.skipped).toEqual([{ resource: "regstack-ui-container", image: images.ui, reason: expect.stringContaining("not packaged by Debian") }]);
     expect(report.containers.filter((c) => c.action === "ran").map((c) => c.resource).sort()).toEqual(
-      ["regstack-edge-secret-writer", "regstack-edge-writer", "regstack-registry-prepare", ...Object.keys(evaluation.outputs.mirrors as object).map((m) => `regstack-mirror-${m}-prepare`)].sort(),
+      [
+        "regstack-edge-secret-writer",
+        "regstack-edge-writer",
+        "regstack-registry-prepare",
+        ...Object.keys(evaluation.outputs.mirrors as object).map((m) => `regstack-mirror-${m}-prepare`),
+        // The scheduler's working space, backup repository and maintenance flag handed to its user; restic and the registry copied in.
+        "regstack-scheduler-prepare-jobs",
+        "regstack-scheduler-prepare-backup",
+        "regstack-scheduler-prepare-maintenance",
+        "regstack-scheduler-program-registry",
+        "regstack-scheduler-program-restic",
+      ].sort(),
     );
     for (const c of report.containers) expect(session.engine.must(["inspect", "--format", "{{.Config.Image}}", c.name])).toMatch(/^regstack-standin\//);
   });
@@ -186,6 +197,26 @@ describe.each(scenarios)("the $stack stack in a real Docker engine", ({ stack, v
       if (status !== 0) await new Promise((r) => setTimeout(r, 500));
     }
     expect(status).toBe(0);
+    const [name] = Object.keys(users);
+    expect(JSON.parse(inspect(`${registry()}/team/app:v1`, `${name}:${users[name]}`).stdout).Digest).toBe(image.manifestDigest);
+  });
+
+  it("runs every scheduled job once in the scheduler container: backup, check, drill, gc, and a restore that keeps what it replaced", () => {
+    const scheduler = `regstack-${config.stack}-scheduler`;
+    const job = (...args: string[]) => session.engine.docker(["exec", scheduler, "/opt/regstack/jobs/job.sh", ...args]);
+    expect(job("list").stdout.split("\n").filter(Boolean).map((l) => l.split("\t")[0])).toEqual(["backup", "backup-check", "drill", "restore", "gc"]);
+    for (const name of ["backup", "backup-check", "drill", "gc"]) {
+      const run = job("run", name);
+      expect({ job: name, status: run.status, output: run.status === 0 ? "" : run.stdout + run.stderr }).toEqual({ job: name, status: 0, output: "" });
+    }
+    const metrics = session.engine.must(["exec", scheduler, "cat", "/var/lib/regstack-ops/metrics/regstack_job_drill.prom"]);
+    expect(metrics).toMatch(/regstack_job_drill_last_success_timestamp_seconds\{job="drill",stack="[a-z]+"\} \d+/);
+    const refused = job("run", "restore", "latest");
+    expect(refused.status).not.toBe(0);
+    expect(refused.stdout + refused.stderr).toContain("without --force");
+    const restored = job("run", "restore", "latest", "--force");
+    expect({ status: restored.status, output: restored.status === 0 ? "" : restored.stdout + restored.stderr }).toEqual({ status: 0, output: "" });
+    expect(restored.stdout).toMatch(/verified \d+ tags/);
     const [name] = Object.keys(users);
     expect(JSON.parse(inspect(`${registry()}/team/app:v1`, `${name}:${users[name]}`).stdout).Digest).toBe(image.manifestDigest);
   });

@@ -113,7 +113,7 @@ describe("garbage collection behind the edge's write freeze, from the rendered j
   it("lifts the freeze when garbage-collect fails, and reports the failure", async () => {
     const broken = jobsRig(rendered, path.join(work, "broken-jobs"), {
       dataDir: registry.dataDir,
-      jobEnv: { GC_DRAIN_QUIET: "1", REGISTRY_CONFIG: path.join(work, "no-such-config.yml") },
+      jobEnv: { GC_DRAIN_QUIET: "1", REGSTACK_REGISTRY_CONFIG: path.join(work, "no-such-config.yml") },
     });
     const result = await broken.run("gc");
     expect(result.status).not.toBe(0);

@@ -48,7 +48,8 @@ export function edgeService(args: EdgeServiceArgs): ServiceDescription {
     secretEnv: {},
     // Certificates and users first, the Caddyfile last: Caddy never reloads a config whose files are missing.
     files: [
-      ...args.tlsFiles.map((f) => ({ ...f, onChange: "reload" as const, mode: "0440" })),
+      // Certificates are public (the scheduler reads them for the backup); keys are not.
+      ...args.tlsFiles.map((f) => ({ ...f, onChange: "reload" as const, mode: f.secret ? "0440" : "0444" })),
       { path: edgePaths.usersFile, content: args.users.apply(renderEdgeUsers), secret: true, onChange: "reload", mode: "0440" },
       { path: edgePaths.caddyfile, content: caddyfile, secret: false, onChange: "reload", mode: "0444" },
     ],
