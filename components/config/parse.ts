@@ -11,6 +11,7 @@ import { buildGc, checkGc } from "./sections/gc";
 import { buildMirrors, checkMirrors } from "./sections/mirrors";
 import { checkNotifications } from "./sections/notifications";
 import { checkRedis } from "./sections/registry";
+import { buildRetention, checkRetention } from "./sections/retention";
 import { buildTls, checkTls, tlsModeOf } from "./sections/tls";
 import { buildUsers, checkUsers } from "./sections/users";
 import { editDistance, unknownKeyMessage } from "./suggest";
@@ -117,6 +118,7 @@ function checkAcrossKeys(spec: RawSpec, ctx: CheckContext, issues: IssueList): v
     () => checkRedis(spec, issues),
     () => checkBackup(spec, ctx, issues),
     () => checkGc(spec, issues),
+    () => checkRetention(spec, issues),
   ];
   let failure: unknown;
   for (const check of checks) {
@@ -148,6 +150,7 @@ function buildSpec(spec: RawSpec, stack: string): PlatformSpec {
     data: spec.data,
     backup: buildBackup(spec),
     gc: buildGc(spec),
+    retention: buildRetention(spec),
     target: buildDocker(spec),
   };
 }

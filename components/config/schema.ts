@@ -10,6 +10,7 @@ import { gcKeys } from "./sections/gc";
 import { mirrorKeys } from "./sections/mirrors";
 import { notificationKeys } from "./sections/notifications";
 import { registryKeys } from "./sections/registry";
+import { retentionKeys } from "./sections/retention";
 import { tlsKeys } from "./sections/tls";
 import { userKeys } from "./sections/users";
 
@@ -34,6 +35,7 @@ export const schema = {
   data: dataKeys.data,
   backup: backupKeys.backup,
   gc: gcKeys.gc,
+  retention: retentionKeys.retention,
 } as const;
 
 export type TopKey = keyof typeof schema;

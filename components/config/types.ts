@@ -163,6 +163,8 @@ export interface PlatformSpec {
   readonly backup?: BackupSpec;
   /** Scheduled garbage collection; undefined when `regstack:gc.enabled` is false. */
   readonly gc?: GcSpec;
+  /** Scheduled tag retention; undefined unless `regstack:retention.enabled`. */
+  readonly retention?: RetentionSpec;
   readonly target: TargetSpec;
 }
 
@@ -185,6 +187,24 @@ export interface BackupSpec {
   readonly keep: { readonly daily: number; readonly weekly: number; readonly monthly: number };
   readonly checkSchedule: string;
   readonly drillSchedule: string;
+}
+
+/** One retention rule, as the retention job reads it. */
+export interface RetentionRuleSpec {
+  readonly repositories: string;
+  readonly excludeRepositories: readonly string[];
+  readonly tags: string;
+  readonly excludeTags: readonly string[];
+  readonly keepLast: number;
+  readonly keepDays: number;
+  readonly protect: readonly string[];
+}
+
+export interface RetentionSpec {
+  readonly schedule: string;
+  /** Only write the plan. */
+  readonly dryRun: boolean;
+  readonly rules: readonly RetentionRuleSpec[];
 }
 
 export interface GcSpec {

@@ -24,7 +24,7 @@ export type JobMount =
   | "maintenance";
 
 export interface ScheduledJob {
-  readonly name: "backup" | "backup-check" | "drill" | "gc" | "restore";
+  readonly name: "backup" | "backup-check" | "drill" | "gc" | "restore" | "retention";
   /** One line for listings and docs. */
   readonly summary: string;
   /** Cron expression (validated in the config layer); undefined: run by hand only. */
@@ -161,6 +161,22 @@ export function describeJobs(spec: PlatformSpec, placement: string, secrets: Job
         timeoutSeconds: 24 * HOUR,
       },
     );
+  }
+  const retention = spec.retention;
+  if (retention) {
+    jobs.push({
+      ...base,
+      name: "retention",
+      summary: "Plans which tags the rules keep and delete, writes the plan, and deletes unless it is a dry run (`undo <file>` puts tags back before GC).",
+      schedule: retention.schedule,
+      script: "retention.sh",
+      env: { ...common, RETENTION_RULES: jobPaths.retentionRules, RETENTION_DRY_RUN: String(retention.dryRun) },
+      secretEnv: {},
+      mounts: ["registry-data", "state"],
+      programs: [],
+      freezesWrites: false,
+      timeoutSeconds: 2 * HOUR,
+    });
   }
   const gc = spec.gc;
   if (gc) {

@@ -102,3 +102,25 @@ describe("regstack:backup and regstack:gc", () => {
     expect(parseSpec(rawConfig({ ...minimal, backup: { repository: "/mnt/HD/HD_b2/regstack-backups" } })).backup?.repository).toEqual({ kind: "path", path: "/mnt/HD/HD_b2/regstack-backups" });
   });
 });
+
+describe("regstack:retention", () => {
+  it("is off by default; enabled, it needs a rule, and deleting needs the registry's deletes", () => {
+    expect(parseSpec(rawConfig(minimal)).retention).toBeUndefined();
+    expect(problemsOf({ ...minimal, retention: { enabled: true } })).toEqual([{ path: "regstack:retention.rules", message: expect.stringContaining("at least one rule") }]);
+    expect(problemsOf({ ...minimal, registry: { deleteEnabled: false }, retention: { enabled: true, dryRun: false, rules: [{}] } })).toEqual([
+      { path: "regstack:retention.dryRun", message: expect.stringContaining("regstack:registry.deleteEnabled") },
+    ]);
+    const spec = parseSpec(rawConfig({ ...minimal, retention: { enabled: true, rules: [{ repositories: "team/*" }] } }));
+    expect(spec.retention).toEqual({
+      schedule: "0 1 * * 0",
+      dryRun: true,
+      rules: [{ repositories: "team/*", excludeRepositories: [], tags: ".*", excludeTags: [], keepLast: 10, keepDays: 30, protect: [expect.stringContaining("v?")] }],
+    });
+  });
+
+  it("refuses a pattern that does not compile or is not a repository glob, naming the rule's key", () => {
+    const problems = problemsOf({ ...minimal, retention: { enabled: true, rules: [{ tags: "([a-z" }, { repositories: "Team/../x y", protect: ["*bad"] }] } });
+    expect(problems.map((p) => p.path).sort()).toEqual(["regstack:retention.rules[0].tags", "regstack:retention.rules[1].protect[0]", "regstack:retention.rules[1].repositories"]);
+    expect(problems.find((p) => p.path.endsWith("[0].tags"))!.message).toMatch(/^expected a regular expression: Invalid regular expression/);
+  });
+});

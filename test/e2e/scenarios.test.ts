@@ -204,8 +204,10 @@ describe.each(scenarios)("the $stack stack in a real Docker engine", ({ stack, v
   it("runs every scheduled job once in the scheduler container: backup, check, drill, gc, and a restore that keeps what it replaced", () => {
     const scheduler = `regstack-${config.stack}-scheduler`;
     const job = (...args: string[]) => session.engine.docker(["exec", scheduler, "/opt/regstack/jobs/job.sh", ...args]);
-    expect(job("list").stdout.split("\n").filter(Boolean).map((l) => l.split("\t")[0])).toEqual(["backup", "backup-check", "drill", "restore", "gc"]);
-    for (const name of ["backup", "backup-check", "drill", "gc"]) {
+    const scheduled = job("list").stdout.split("\n").filter(Boolean).map((l) => l.split("\t")[0]);
+    const retention = config.values["regstack:retention"] !== undefined;
+    expect(scheduled).toEqual(["backup", "backup-check", "drill", "restore", ...(retention ? ["retention"] : []), "gc"]);
+    for (const name of ["backup", "backup-check", "drill", ...(retention ? ["retention"] : []), "gc"]) {
       const run = job("run", name);
       expect({ job: name, status: run.status, output: run.status === 0 ? "" : run.stdout + run.stderr }).toEqual({ job: name, status: 0, output: "" });
     }

@@ -62,7 +62,8 @@ describe.each(shippedStacks())("scheduled operations on stack %s", (stack) => {
   it("renders a schedule whose every cron expression parses and whose jobs share the storage lock", () => {
     const schedule = JSON.parse(e().files.find((f) => f.service === "scheduler" && f.path === jobPaths.schedule)!.content);
     const names = schedule.jobs.map((j: { name: string }) => j.name).sort();
-    expect(names).toEqual(["backup", "backup-check", "drill", "gc", "restore"]);
+    const retention = readStackConfig(stack).values["regstack:retention"] !== undefined;
+    expect(names).toEqual(["backup", "backup-check", "drill", "gc", "restore", ...(retention ? ["retention"] : [])].sort());
     for (const j of schedule.jobs) {
       if (j.schedule !== undefined) expect({ [j.name]: cronProblem(j.schedule) }).toEqual({ [j.name]: undefined });
       expect(j.group).toBe("storage");

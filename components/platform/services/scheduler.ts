@@ -9,6 +9,7 @@ import { PlatformSpec, Secret } from "../../config/types";
 import { ImageRole, programIn } from "../../images";
 import { renderDrillRegistryConfig } from "../../render/jobs/drill";
 import { RUNTIME_FILES, runtimeFile } from "../../render/jobs/runtimeFiles";
+import { renderRetentionRules } from "../../render/jobs/retention";
 import { renderSchedule } from "../../render/jobs/schedule";
 import { jobPaths, registryPaths } from "../../render/paths";
 import { BorrowedProgram, DataMount, KeepPolicy, ServiceDescription, ServiceFile } from "../description";
@@ -65,6 +66,7 @@ export function schedulerService(args: SchedulerServiceArgs): ServiceDescription
     file(jobPaths.schedule, schedule),
     file(jobPaths.registryConfig, args.registryConfig),
     file(jobPaths.drillConfig, renderDrillRegistryConfig(spec.registry.version)),
+    ...(spec.retention ? [file(jobPaths.retentionRules, renderRetentionRules(spec.retention.rules))] : []),
   ];
   const repo = spec.backup?.repository;
   const moreData: DataMount[] = [{ path: jobPaths.state, name: "jobs", keep: { protect: false, retain: true }, owner: REGISTRY_USER }];

@@ -15,6 +15,7 @@ export const RUNTIME_FILES = [
   "verify.js",
   "redisFlush.js",
   "stage.js",
+  "retention.js",
   "common.sh",
   "snapshot.sh",
   "backup.sh",
@@ -22,6 +23,7 @@ export const RUNTIME_FILES = [
   "drill.sh",
   "restore.sh",
   "gc.sh",
+  "retention.sh",
   "job.sh",
 ] as const;
 
