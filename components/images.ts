@@ -17,6 +17,8 @@ export const images = {
   ops: "node:20.18.1-alpine3.20",
   /** restic, whose binary the backup jobs borrow. */
   restic: "restic/restic:0.17.3",
+  /** regsync (regclient), whose binary the image sync job borrows (the alpine variant has a shell to copy it out). */
+  regsync: "ghcr.io/regclient/regsync:v0.8.3-alpine",
   /** busybox, for one-shot file and volume preparation jobs. */
   tools: "busybox:1.36.1",
 } as const;
@@ -28,4 +30,5 @@ export const programIn = {
   registry3: "/bin/registry",
   registry28: "/bin/registry",
   restic: "/usr/bin/restic",
+  regsync: "/usr/local/bin/regsync",
 } as const satisfies Partial<Record<ImageRole, string>>;

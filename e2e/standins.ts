@@ -130,6 +130,7 @@ export const STAND_INS: readonly StandIn[] = [
 /** Images the components declare that Debian cannot supply, and why they are skipped. */
 export const NO_STAND_IN: Readonly<Record<string, string>> = {
   [images.ui]: "the joxit registry UI (nginx + a JS app) is not packaged by Debian",
+  [images.regsync]: "regsync (regclient) is not packaged by Debian; the shipped stacks do not enable the sync job",
 };
 
 export function standInTag(official: string): string {

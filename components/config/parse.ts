@@ -12,6 +12,7 @@ import { buildMirrors, checkMirrors } from "./sections/mirrors";
 import { checkNotifications } from "./sections/notifications";
 import { checkRedis } from "./sections/registry";
 import { buildRetention, checkRetention } from "./sections/retention";
+import { buildSync, checkSync } from "./sections/sync";
 import { buildTls, checkTls, tlsModeOf } from "./sections/tls";
 import { buildUsers, checkUsers } from "./sections/users";
 import { editDistance, unknownKeyMessage } from "./suggest";
@@ -119,6 +120,7 @@ function checkAcrossKeys(spec: RawSpec, ctx: CheckContext, issues: IssueList): v
     () => checkBackup(spec, ctx, issues),
     () => checkGc(spec, issues),
     () => checkRetention(spec, issues),
+    () => checkSync(spec, ctx, issues),
   ];
   let failure: unknown;
   for (const check of checks) {
@@ -151,6 +153,7 @@ function buildSpec(spec: RawSpec, stack: string): PlatformSpec {
     backup: buildBackup(spec),
     gc: buildGc(spec),
     retention: buildRetention(spec),
+    sync: buildSync(spec),
     target: buildDocker(spec),
   };
 }

@@ -11,6 +11,7 @@ import { mirrorKeys } from "./sections/mirrors";
 import { notificationKeys } from "./sections/notifications";
 import { registryKeys } from "./sections/registry";
 import { retentionKeys } from "./sections/retention";
+import { syncKeys } from "./sections/sync";
 import { tlsKeys } from "./sections/tls";
 import { userKeys } from "./sections/users";
 
@@ -36,6 +37,7 @@ export const schema = {
   backup: backupKeys.backup,
   gc: gcKeys.gc,
   retention: retentionKeys.retention,
+  sync: syncKeys.sync,
 } as const;
 
 export type TopKey = keyof typeof schema;

@@ -165,6 +165,8 @@ export interface PlatformSpec {
   readonly gc?: GcSpec;
   /** Scheduled tag retention; undefined unless `regstack:retention.enabled`. */
   readonly retention?: RetentionSpec;
+  /** Scheduled image sync; undefined unless `regstack:sync.enabled`. */
+  readonly sync?: SyncSpec;
   readonly target: TargetSpec;
 }
 
@@ -187,6 +189,27 @@ export interface BackupSpec {
   readonly keep: { readonly daily: number; readonly weekly: number; readonly monthly: number };
   readonly checkSchedule: string;
   readonly drillSchedule: string;
+}
+
+export interface SyncImageSpec {
+  /** registry/repository to copy from. */
+  readonly source: string;
+  /** Repository path in the registry. */
+  readonly target: string;
+  /** Tag patterns (RE2), any of which a copied tag matches; empty copies all. semverOnly makes it the release pattern. */
+  readonly allow: readonly string[];
+  readonly deny: readonly string[];
+  /** Only release tags (v1.2.3, 1.2.3). */
+  readonly semverOnly: boolean;
+  readonly platform?: string;
+}
+
+export interface SyncSpec {
+  readonly schedule: string;
+  readonly reservePulls: number;
+  readonly retryAfter: string;
+  readonly images: readonly SyncImageSpec[];
+  readonly credentials: readonly { readonly registry: string; readonly username: string; readonly password: Secret }[];
 }
 
 /** One retention rule, as the retention job reads it. */

@@ -3,7 +3,9 @@
  * restore drill, garbage collection, and the restore run by hand. Docker and Swarm run them in the
  * platform's scheduler service (services/scheduler.ts); Kubernetes as CronJobs.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { PlatformSpec, Secret } from "../config/types";
+import { syncLoginEnv } from "../render/jobs/regsync";
 import { ImageRole } from "../images";
 import { jobPaths, registryPaths } from "../render/paths";
 import { RuntimeFile } from "../render/jobs/runtimeFiles";
@@ -24,7 +26,7 @@ export type JobMount =
   | "maintenance";
 
 export interface ScheduledJob {
-  readonly name: "backup" | "backup-check" | "drill" | "gc" | "restore" | "retention";
+  readonly name: "backup" | "backup-check" | "drill" | "gc" | "restore" | "retention" | "sync";
   /** One line for listings and docs. */
   readonly summary: string;
   /** Cron expression (validated in the config layer); undefined: run by hand only. */
@@ -176,6 +178,29 @@ export function describeJobs(spec: PlatformSpec, placement: string, secrets: Job
       programs: [],
       freezesWrites: false,
       timeoutSeconds: 2 * HOUR,
+    });
+  }
+  const sync = spec.sync;
+  if (sync) {
+    const logins: Record<string, Secret> = {};
+    sync.credentials.forEach((c, i) => {
+      const env = syncLoginEnv(i);
+      logins[env.user] = pulumi.secret(c.username);
+      logins[env.pass] = c.password;
+    });
+    jobs.push({
+      ...base,
+      name: "sync",
+      summary: "Copies the listed repositories into the registry with regsync, respecting the sources' pull limits.",
+      schedule: sync.schedule,
+      script: "sync.sh",
+      // regsync keeps its state in HOME; it must not read a Docker config of its own.
+      env: { ...common, SYNC_CONFIG: jobPaths.regsyncConfig, HOME: `${jobPaths.state}/regsync` },
+      secretEnv: logins,
+      mounts: ["state"],
+      programs: ["regsync"],
+      freezesWrites: false,
+      timeoutSeconds: 6 * HOUR,
     });
   }
   const gc = spec.gc;

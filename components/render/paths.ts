@@ -55,6 +55,8 @@ export const jobPaths = {
   schedule: "/opt/regstack/jobs/schedule.json",
   /** The registry's config.yml, as the registry has it (garbage-collect reads its storage section). */
   registryConfig: "/opt/regstack/jobs/registry.yml",
+  /** regsync's config, rendered from regstack:sync. */
+  regsyncConfig: "/opt/regstack/jobs/regsync.yml",
   /** The retention rules, as rendered from config (JSON). */
   retentionRules: "/opt/regstack/jobs/retention.json",
   /** The restore drill's throwaway registry (read-only mode; storage and address from env). */

@@ -9,12 +9,13 @@ import { PlatformSpec, Secret } from "../../config/types";
 import { ImageRole, programIn } from "../../images";
 import { renderDrillRegistryConfig } from "../../render/jobs/drill";
 import { RUNTIME_FILES, runtimeFile } from "../../render/jobs/runtimeFiles";
+import { renderRegsyncConfig } from "../../render/jobs/regsync";
 import { renderRetentionRules } from "../../render/jobs/retention";
 import { renderSchedule } from "../../render/jobs/schedule";
 import { jobPaths, registryPaths } from "../../render/paths";
 import { BorrowedProgram, DataMount, KeepPolicy, ServiceDescription, ServiceFile } from "../description";
 import { JobConfigDir, ScheduledJob } from "../jobs";
-import { internalNames } from "../topology";
+import { internalAddresses, internalNames } from "../topology";
 import { REGISTRY_USER } from "./distribution";
 
 export interface SchedulerServiceArgs {
@@ -67,6 +68,20 @@ export function schedulerService(args: SchedulerServiceArgs): ServiceDescription
     file(jobPaths.registryConfig, args.registryConfig),
     file(jobPaths.drillConfig, renderDrillRegistryConfig(spec.registry.version)),
     ...(spec.retention ? [file(jobPaths.retentionRules, renderRetentionRules(spec.retention.rules))] : []),
+    ...(spec.sync
+      ? [
+          file(
+            jobPaths.regsyncConfig,
+            renderRegsyncConfig({
+              registry: internalAddresses.registry,
+              images: spec.sync.images,
+              logins: spec.sync.credentials.map((c) => c.registry),
+              reservePulls: spec.sync.reservePulls,
+              retryAfter: spec.sync.retryAfter,
+            }),
+          ),
+        ]
+      : []),
   ];
   const repo = spec.backup?.repository;
   const moreData: DataMount[] = [{ path: jobPaths.state, name: "jobs", keep: { protect: false, retain: true }, owner: REGISTRY_USER }];

@@ -24,6 +24,7 @@ export const RUNTIME_FILES = [
   "restore.sh",
   "gc.sh",
   "retention.sh",
+  "sync.sh",
   "job.sh",
 ] as const;
 
