@@ -58,10 +58,12 @@ function writeStorage(root: string, repos: ReturnType<typeof syntheticRepositori
 
 export async function benchOperations(sizeMb: number): Promise<Record<string, unknown>> {
   const work = mkdtempSync(path.join(tmpdir(), "regstack-bench-ops-"));
+  let stopRegistry = async () => undefined as void;
   try {
     const rules = [{ repositories: "**", keepLast: 10, keepDays: 0 }];
     const rendered = await renderConfig(variant("local", { registry: { version: "2.8" }, retention: { enabled: true, rules } }), path.join(work, "rendered"));
     const registry = await startRegistry(rendered, work);
+    stopRegistry = registry.stop;
     const jobs = jobsRig(rendered, path.join(work, "jobs"), { dataDir: registry.dataDir, registryUrl: `http://127.0.0.1:${registry.port}`, jobEnv: { GC_DRAIN_QUIET: "1" } });
     // Images of 16 MiB (two layers of random, incompressible data), pushed until the size is reached.
     const images: OciImage[] = [];
@@ -127,6 +129,8 @@ export async function benchOperations(sizeMb: number): Promise<Record<string, un
     console.log(`| the retention job's dry run on the same tags in a storage tree | ${dryRun.seconds} | |`);
     return result;
   } finally {
+    // Also when a step failed: no registry process outlives the bench.
+    await stopRegistry();
     rmSync(work, { recursive: true, force: true });
   }
 }

@@ -1,3 +1,4 @@
+import { spawn } from "child_process";
 import { mkdirSync, copyFileSync } from "fs";
 import * as path from "path";
 import { runTool } from "./process";
@@ -30,4 +31,17 @@ export class Skopeo {
   inspect(ref: string, creds?: string): { status: number; stdout: string; stderr: string } {
     return runTool("skopeo", ["inspect", ...this.tls(""), ...(creds ? ["--creds", creds] : []), ref]);
   }
+}
+
+/**
+ * Runs skopeo without blocking the event loop. A test that reads a registry's log pipe must not push
+ * with a synchronous call: the registry blocks on a full pipe and the push never ends.
+ */
+export function skopeoAsync(args: readonly string[]): Promise<{ status: number; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn("skopeo", [...args], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (code) => resolve({ status: code ?? -1, stderr }));
+  });
 }

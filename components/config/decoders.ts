@@ -243,3 +243,25 @@ export function cron(): Decoder<string> {
     return value.trim();
   };
 }
+
+/**
+ * A regular expression, refused when it does not compile. With `re2`, also refused when it uses what
+ * Go's RE2 lacks (lookaround, backreferences): for patterns a Go program runs (regsync).
+ */
+export function regex(options: { re2?: boolean } = {}): Decoder<string> {
+  const text = str({ minLength: 1, maxLength: 200, expected: "a regular expression" });
+  return (value, path, issues) => {
+    const pattern = text(value, path, issues);
+    if (typeof pattern !== "string") return pattern;
+    if (options.re2 && /\(\?<?[=!]|\\[1-9]/.test(pattern)) {
+      issues.add(path, "expected a Go (RE2) regular expression: lookaround and backreferences are not supported by regsync");
+      return pattern;
+    }
+    try {
+      new RegExp(pattern);
+    } catch (e) {
+      issues.add(path, `expected a regular expression: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return pattern;
+  };
+}

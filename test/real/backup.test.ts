@@ -4,12 +4,12 @@
  * as the job image's shell: a backup taken while pushes go on restores to a registry that serves every
  * tag it holds, whole.
  */
-import { spawn } from "child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { jobsRig, JobsRig } from "../../rig/jobs";
 import { buildMultiArchImage, buildOciImage, OciImage } from "../../rig/ociImage";
+import { skopeoAsync } from "../../rig/skopeo";
 import { requireTool, runTool } from "../../rig/process";
 import { RunningRegistry, startRegistry } from "../../rig/registryProcess";
 import { renderConfig, RenderedStack, variant } from "../../rig/rendered";
@@ -21,19 +21,6 @@ let rendered: RenderedStack;
 let registry: RunningRegistry;
 let jobs: JobsRig;
 const images: OciImage[] = [];
-
-/**
- * Pushes without blocking the event loop: the registry's log pipe is read by this process, and a
- * synchronous push while it logs a lot would deadlock both.
- */
-function skopeoAsync(args: string[]): Promise<{ status: number; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn("skopeo", args, { stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ status: code ?? -1, stderr }));
-  });
-}
 
 async function pushAsync(image: OciImage, target: string): Promise<number> {
   return (await skopeoAsync(["copy", "--quiet", "--dest-tls-verify=false", `oci:${image.dir}:${image.tag}`, target])).status;

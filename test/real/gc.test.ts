@@ -4,7 +4,6 @@
  * directory) in front of Debian's registry 2.8, and the gc job runs `registry garbage-collect` with
  * busybox as its shell. Writes stop at the edge for the window, reads go on, nothing tagged is lost.
  */
-import { spawn } from "child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
@@ -12,6 +11,7 @@ import { FREEZE_RETRY_AFTER_SECONDS } from "../../components/render/caddy";
 import { RunningEdge, startEdge } from "../../rig/edgeProcess";
 import { jobsRig, JobsRig } from "../../rig/jobs";
 import { buildMultiArchImage, buildOciImage, MultiArchImage, OciImage } from "../../rig/ociImage";
+import { skopeoAsync } from "../../rig/skopeo";
 import { requireTool } from "../../rig/process";
 import { RunningRegistry, startRegistry } from "../../rig/registryProcess";
 import { renderConfig, RenderedStack, variant } from "../../rig/rendered";
@@ -26,24 +26,16 @@ let drop: OciImage;
 let multi: MultiArchImage;
 let base = "";
 
-function skopeo(args: string[]): Promise<{ status: number; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn("skopeo", args, { stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ status: code ?? -1, stderr }));
-  });
-}
 
 const creds = () => `admin:${rendered.users.admin}`;
 const auth = () => ({ Authorization: `Basic ${Buffer.from(creds()).toString("base64")}` });
 const push = (layout: string, tag: string, name: string, all = false) =>
-  skopeo(["copy", "--quiet", "--dest-tls-verify=false", "--dest-creds", creds(), ...(all ? ["--all"] : []), `oci:${layout}:${tag}`, `docker://${base}/${name}`]);
+  skopeoAsync(["copy", "--quiet", "--dest-tls-verify=false", "--dest-creds", creds(), ...(all ? ["--all"] : []), `oci:${layout}:${tag}`, `docker://${base}/${name}`]);
 const pull = (name: string) => {
   const out = path.join(work, "pulled", name.replace(/[/:]/g, "_"));
   rmSync(out, { recursive: true, force: true });
   mkdirSync(path.dirname(out), { recursive: true });
-  return skopeo(["copy", "--quiet", "--src-tls-verify=false", "--src-creds", creds(), "--all", `docker://${base}/${name}`, `oci:${out}:x`]);
+  return skopeoAsync(["copy", "--quiet", "--src-tls-verify=false", "--src-creds", creds(), "--all", `docker://${base}/${name}`, `oci:${out}:x`]);
 };
 const blobFile = (digest: string) => path.join(registry.dataDir, "docker/registry/v2/blobs/sha256", digest.slice(7, 9), digest.slice(7), "data");
 

@@ -1,23 +1,9 @@
 /** Tag retention: `regstack:retention`. */
 import { NAMESPACE } from "../checks";
-import { bool, cron, Decoder, int, listOf, object, section, str, withDefault } from "../decoders";
+import { bool, cron, int, listOf, object, regex, section, str, withDefault } from "../decoders";
 import { IssueList } from "../issues";
 import { RetentionSpec } from "../types";
 
-/** A regular expression as the retention job (JavaScript) runs it: refused here when it does not compile. */
-function regex(): Decoder<string> {
-  const text = str({ minLength: 1, maxLength: 200, expected: "a regular expression" });
-  return (value, path, issues) => {
-    const pattern = text(value, path, issues);
-    if (typeof pattern !== "string") return pattern;
-    try {
-      new RegExp(pattern);
-    } catch (e) {
-      issues.add(path, `expected a regular expression: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    return pattern;
-  };
-}
 
 const repositoryGlob = str({
   pattern: /^[a-z0-9*][a-z0-9._/*-]*$/,

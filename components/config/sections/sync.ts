@@ -1,28 +1,10 @@
 /** Scheduled image sync into the registry with regsync: `regstack:sync`. */
 import * as pulumi from "@pulumi/pulumi";
 import { CheckContext, duplicates, NAMESPACE } from "../checks";
-import { bool, cron, Decoder, int, listOf, object, oneOf, optional, required, section, str, withDefault } from "../decoders";
+import { bool, cron, int, listOf, object, oneOf, optional, regex, required, section, str, withDefault } from "../decoders";
 import { IssueList } from "../issues";
 import { SyncSpec } from "../types";
 
-/** A Go (RE2) regular expression as regsync runs it: no lookaround, no backreferences. */
-function re2(): Decoder<string> {
-  const text = str({ minLength: 1, maxLength: 200, expected: "a regular expression" });
-  return (value, path, issues) => {
-    const pattern = text(value, path, issues);
-    if (typeof pattern !== "string") return pattern;
-    if (/\(\?<?[=!]|\\[1-9]/.test(pattern)) {
-      issues.add(path, "expected a Go (RE2) regular expression: lookaround and backreferences are not supported by regsync");
-      return pattern;
-    }
-    try {
-      new RegExp(pattern);
-    } catch (e) {
-      issues.add(path, `expected a regular expression: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    return pattern;
-  };
-}
 
 /** An image reference without tag or digest: registry host, then the repository path. */
 const sourceRepository = str({
@@ -43,8 +25,8 @@ export const SEMVER_TAG = "^v?[0-9]+\\.[0-9]+\\.[0-9]+$";
 const image = object({
   source: required(sourceRepository, { type: "repository", text: "What to copy, with its registry (`docker.io/library/alpine`)." }),
   target: optional(targetRepository, { type: "repository", default: "the source's path (`library/alpine`)", text: "Where it goes in the registry." }),
-  allow: withDefault(listOf(re2()), [], { type: "list of regex", default: "all tags", text: "Tags to copy (RE2)." }),
-  deny: withDefault(listOf(re2()), [], { type: "list of regex", text: "Tags never copied (RE2)." }),
+  allow: withDefault(listOf(regex({ re2: true })), [], { type: "list of regex", default: "all tags", text: "Tags to copy (RE2)." }),
+  deny: withDefault(listOf(regex({ re2: true })), [], { type: "list of regex", text: "Tags never copied (RE2)." }),
   semver: withDefault(bool(), false, {
     type: "boolean",
     text: "Copy release tags only (`v1.2.3`, `1.2.3`). Not with `allow` (regsync ORs allow patterns): to narrow releases, write one, e.g. `^v?3\\.[0-9]+\\.[0-9]+$`.",
