@@ -7,7 +7,7 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { jobsRig, JobsRig } from "../../rig/jobs";
+import { jobsRig, JobsRig, TEST_RESTIC_PASSWORD } from "../../rig/jobs";
 import { buildMultiArchImage, buildOciImage, OciImage } from "../../rig/ociImage";
 import { skopeoAsync } from "../../rig/skopeo";
 import { requireTool, runTool } from "../../rig/process";
@@ -76,6 +76,10 @@ describe("backup and restore with restic, from the rendered jobs", () => {
     const result = await backup;
     // Pushes did land while the backup ran.
     expect(pushed).toBeGreaterThan(5);
+    // The snapshot is tagged with the stack and the registry version, under the stack's name.
+    const listed = runTool("env", [`RESTIC_REPOSITORY=${jobs.repoDir}`, `RESTIC_PASSWORD=${TEST_RESTIC_PASSWORD}`, "restic", "snapshots", "--json"]);
+    const [snapshot] = JSON.parse(listed.stdout) as { hostname: string; tags: string[] }[];
+    expect(snapshot).toEqual(expect.objectContaining({ hostname: "local", tags: ["stack=local", "registry=2.8"] }));
     expect({ status: result.status, output: result.output }).toEqual({ status: 0, output: expect.stringContaining("backup done") });
 
     const restored = path.join(work, "restored");

@@ -102,6 +102,38 @@ describe("garbage collection behind the edge's write freeze, from the rendered j
     expect((await push(drop.dir, drop.tag, "team/drop:2")).status).toBe(0);
   }, 180000);
 
+  it("waits for uploads in progress to drain, and gives up changing nothing when they keep writing", async () => {
+    const start = await fetch(`http://${base}/v2/team/slow/blobs/uploads/`, { method: "POST", headers: auth() });
+    expect(start.status).toBe(202);
+    let location = start.headers.get("location")!;
+    const patch = async () => {
+      const r = await fetch(new URL(location, `http://${base}`), { method: "PATCH", headers: { ...auth(), "Content-Type": "application/octet-stream" }, body: Buffer.alloc(64 << 10, 7) });
+      location = r.headers.get("location") ?? location;
+      return r.status;
+    };
+    const busy = jobsRig(rendered, path.join(work, "busy-jobs"), { dataDir: registry.dataDir, jobEnv: { GC_DRAIN_QUIET: "2", GC_DRAIN_TIMEOUT: "6" } });
+    await edge.stop();
+    edge = await startEdge(rendered, path.join(work, "busy-edge"), registry.port, { maintenanceDir: busy.maintenanceDir });
+    base = `127.0.0.1:${edge.ports.get(5000)}`;
+    // The upload session started before the window keeps writing (straight to the registry, as a
+    // client that began its layer before the freeze does) until the drain gives up.
+    const gc = busy.run("gc");
+    let writing = true;
+    void gc.then(() => (writing = false));
+    while (writing) {
+      const r = await fetch(new URL(location, `http://127.0.0.1:${registry.port}`), { method: "PATCH", headers: { "Content-Type": "application/octet-stream" }, body: Buffer.alloc(64 << 10, 7) });
+      location = r.headers.get("location") ?? location;
+      await new Promise((r2) => setTimeout(r2, 500));
+    }
+    const result = await gc;
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain("uploads in progress; waiting");
+    expect(result.output).toMatch(/uploads still in progress after 6 s .*nothing was changed/);
+    expect(existsSync(busy.freezeFile)).toBe(false);
+    expect(await pull("team/keep:1")).toEqual({ status: 0, stderr: "" });
+    expect(await patch()).toBe(202);
+  }, 60000);
+
   it("lifts the freeze when garbage-collect fails, and reports the failure", async () => {
     const broken = jobsRig(rendered, path.join(work, "broken-jobs"), {
       dataDir: registry.dataDir,
