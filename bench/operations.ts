@@ -6,22 +6,20 @@
  * - the retention plan for 10,000 tags in 100 repositories: the pure engine, and the whole dry-run
  *   job reading them from a storage tree.
  */
-import { spawn } from "child_process";
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { jobsRig } from "../rig/jobs";
 import { buildOciImage, OciImage } from "../rig/ociImage";
 import { runTool } from "../rig/process";
+import { skopeoAsync } from "../rig/skopeo";
 import { startRegistry } from "../rig/registryProcess";
 import { renderConfig, variant } from "../rig/rendered";
 import { mib, round } from "./table";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const retention = require("../runtime/retention") as typeof import("../runtime/retention");
 
-function skopeo(args: string[]): Promise<number> {
-  return new Promise((resolve) => spawn("skopeo", args, { stdio: "ignore" }).on("close", (code) => resolve(code ?? -1)));
-}
+const skopeo = async (args: string[]) => (await skopeoAsync(args)).status;
 
 async function timed<T>(body: () => Promise<T>): Promise<{ value: T; seconds: number }> {
   const started = process.hrtime.bigint();

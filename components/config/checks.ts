@@ -26,9 +26,12 @@ export function duplicates<T>(
   });
 }
 
-/** Passwords kept in a stack file must be encrypted there (`pulumi config set --secret --path ...`). */
-export function requireSecret(entries: readonly { password?: string }[], key: string, ctx: CheckContext, issues: IssueList): void {
-  if (ctx.secretKeys.includes(`${NAMESPACE}:${key}`)) return;
+/**
+ * Passwords kept in a stack file must be encrypted there (`pulumi config set --secret --path ...`).
+ * `key` is the list's path (`users`, `sync.credentials`); `topKey` the config key Pulumi marks secret.
+ */
+export function requireSecret(entries: readonly { password?: string }[], key: string, ctx: CheckContext, issues: IssueList, topKey = key): void {
+  if (ctx.secretKeys.includes(`${NAMESPACE}:${topKey}`)) return;
   entries.forEach((e, i) => {
     if (e.password !== undefined) {
       issues.add(

@@ -9,6 +9,7 @@ import { ServiceDescription } from "../platform/description";
 import { PlatformOutputs, platformOutputs } from "../platform/outputs";
 import { declareClientTrust, describePlatform, PlatformDescription } from "../platform/platform";
 import { DockerHostRuntime } from "./host";
+import { containerName } from "./runtime";
 import { DockerService } from "./service";
 
 export interface DockerPlatformArgs {
@@ -43,7 +44,9 @@ export class DockerPlatform extends pulumi.ComponentResource {
 
     const edges = description.services.filter((d) => d.ports.some((p) => p.published)).map((d) => services.get(d.id)!.container);
     const clientStatus = declareClientTrust(name, description, this, edges);
-    this.outputs = platformOutputs(description, clientStatus);
+    // Jobs run by hand inside the scheduler's container.
+    const scheduler = description.services.find((d) => d.id === description.schedulerId);
+    this.outputs = platformOutputs(description, clientStatus, (command) => `docker exec ${scheduler ? containerName(spec.stack, scheduler.role) : "<no scheduler>"} ${command}`);
     this.registerOutputs({ registryUrl: this.outputs.registryUrl });
   }
 

@@ -35,6 +35,11 @@ export interface ServiceContainerArgs {
   readonly healthcheck: docker.types.input.ContainerHealthcheck;
 }
 
+/** A service's container name on its host: `regstack-<stack>-<role>`. */
+export function containerName(stack: string, role: string): string {
+  return `regstack-${stack}-${role}`;
+}
+
 /**
  * Declares a service container with the platform's runtime rules: restart unless stopped, log rotation,
  * memory and CPU limits, all capabilities dropped but the ones a role needs, published ports bound to
@@ -54,7 +59,7 @@ export function serviceContainer(
   return new docker.Container(
     name,
     {
-      name: `regstack-${runtime.stack}-${args.role}`,
+      name: containerName(runtime.stack, args.role),
       image: args.image,
       restart: "unless-stopped",
       envs: args.envs,

@@ -29,6 +29,8 @@ export interface ScheduledJob {
   readonly name: "backup" | "backup-check" | "drill" | "gc" | "restore" | "retention" | "sync";
   /** One line for listings and docs. */
   readonly summary: string;
+  /** The arguments a run by hand takes, as a usage line shows them (restore's snapshot). */
+  readonly byHandArgs?: string;
   /** Cron expression (validated in the config layer); undefined: run by hand only. */
   readonly schedule?: string;
   /** Jobs of one group never run at the same time. */
@@ -153,6 +155,7 @@ export function describeJobs(spec: PlatformSpec, placement: string, secrets: Job
       {
         ...base,
         name: "restore",
+        byHandArgs: "<snapshot|latest> [--force]",
         summary: "Restores a snapshot into the registry's data (by hand: `restore <snapshot|latest> [--force]`).",
         script: "restore.sh",
         env: restic,

@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Secret } from "../config/types";
 import { containerdHostsFor, daemonJsonFor, k3sRegistriesFor } from "./clientSnippets";
+import { jobPaths } from "../render/paths";
 import { PlatformDescription } from "./platform";
 
 /** What the platform gives its users, exported as stack outputs. */
@@ -18,7 +19,7 @@ export interface PlatformOutputs {
   readonly caCertPem?: pulumi.Output<string>;
   /** The backup repository's password, secret: keep a copy off the NAS, no backup can be read without it. */
   readonly backupPassword?: pulumi.Output<string>;
-  /** Each scheduled operation: when it runs, and how to run it by hand. */
+  /** Each scheduled operation: when it runs, and the command that runs it by hand on the target. */
   readonly jobs: Record<string, { schedule: string; runByHand: string }>;
   /** What the last apply did on each client node ("changed" or "unchanged"). */
   readonly clientStatus?: Record<string, pulumi.Output<string>>;
@@ -30,7 +31,13 @@ export interface PlatformOutputs {
   };
 }
 
-export function platformOutputs(d: PlatformDescription, clientStatus?: Record<string, pulumi.Output<string>>): PlatformOutputs {
+/**
+ * How a target runs a command in the scheduler (Docker: `docker exec <container> …`); the platform
+ * gives the command itself.
+ */
+export type JobRunner = (command: string) => string;
+
+export function platformOutputs(d: PlatformDescription, clientStatus: Record<string, pulumi.Output<string>> | undefined, runJob: JobRunner): PlatformOutputs {
   const { spec, endpoints, credentials } = d;
   const hasCa = d.caCertPem !== undefined;
   const view = endpoints.clientView;
@@ -46,7 +53,7 @@ export function platformOutputs(d: PlatformDescription, clientStatus?: Record<st
     caCertPem: d.caCertPem,
     backupPassword: d.backupPassword === undefined ? undefined : pulumi.secret(d.backupPassword),
     jobs: Object.fromEntries(
-      d.jobs.map((j) => [j.name, { schedule: j.schedule ?? "by hand", runByHand: `docker exec regstack-${spec.stack}-scheduler /opt/regstack/jobs/job.sh run ${j.name}${j.name === "restore" ? " <snapshot|latest> [--force]" : ""}` }]),
+      d.jobs.map((j) => [j.name, { schedule: j.schedule ?? "by hand", runByHand: runJob(`${jobPaths.dir}/job.sh run ${j.name}${j.byHandArgs ? ` ${j.byHandArgs}` : ""}`) }]),
     ),
     clientStatus,
     clientSnippets: {

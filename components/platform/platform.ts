@@ -16,7 +16,7 @@ import { mirrorService } from "./services/mirror";
 import { redisService } from "./services/redis";
 import { registryService } from "./services/registry";
 import { uiService } from "./services/ui";
-import { schedulerService } from "./services/scheduler";
+import { SCHEDULER_ID, schedulerService } from "./services/scheduler";
 import { describeJobs, JobConfigDir, ScheduledJob } from "./jobs";
 import { jobPaths, registryPaths } from "../render/paths";
 import { Endpoints, endpointsOf, internalNames, Placement, placementOf } from "./topology";
@@ -31,6 +31,8 @@ export interface PlatformDescription {
   readonly services: readonly ServiceDescription[];
   /** The scheduled operations (Docker and Swarm run them in the scheduler service, Kubernetes as CronJobs). */
   readonly jobs: readonly ScheduledJob[];
+  /** The id of the service that runs the jobs (Docker, Swarm), when there are jobs. */
+  readonly schedulerId?: string;
   /** The backup repository's password (given or generated), when backups are on. */
   readonly backupPassword?: Secret;
   readonly credentials: Credentials;
@@ -144,7 +146,8 @@ export function describePlatform(name: string, spec: PlatformSpec, parent: pulum
     };
     return { args, scripts: trustScriptsOf(args) };
   });
-  return { spec, endpoints, placement, services, jobs, backupPassword, credentials, caCertPem: authority.caCertPem, clients };
+  const schedulerId = jobs.length > 0 ? SCHEDULER_ID : undefined;
+  return { spec, endpoints, placement, services, jobs, schedulerId, backupPassword, credentials, caCertPem: authority.caCertPem, clients };
 }
 
 /**

@@ -4,12 +4,12 @@
  * index with a tagged child, signature and attestation tags, protected releases. The dry run lists
  * exactly the tags the real run then deletes; undo puts them back before GC.
  */
-import { spawn } from "child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { jobsRig, JobsRig } from "../../rig/jobs";
 import { buildMultiArchImage, buildOciImage, MultiArchImage, OciImage } from "../../rig/ociImage";
+import { skopeoAsync } from "../../rig/skopeo";
 import { requireTool } from "../../rig/process";
 import { RunningRegistry, startRegistry } from "../../rig/registryProcess";
 import { renderConfig, variant } from "../../rig/rendered";
@@ -22,9 +22,7 @@ const img: Record<string, OciImage> = {};
 let multi: MultiArchImage;
 const NOW = Math.floor(Date.now() / 1000);
 
-function skopeo(args: string[]): Promise<number> {
-  return new Promise((resolve) => spawn("skopeo", args, { stdio: "ignore" }).on("close", (code) => resolve(code ?? -1)));
-}
+const skopeo = async (args: string[]) => (await skopeoAsync(args)).status;
 const push = (layout: string, tag: string, ref: string, all = false) =>
   skopeo(["copy", "--quiet", "--dest-tls-verify=false", ...(all ? ["--all"] : []), `oci:${layout}:${tag}`, `docker://127.0.0.1:${registry.port}/${ref}`]);
 const base = () => `http://127.0.0.1:${registry.port}`;

@@ -81,6 +81,13 @@ describe.each(shippedStacks())("scheduled operations on stack %s", (stack) => {
     expect(containsSecret(e().outputs.backupPassword)).toBe(true);
   });
 
+  it("tells how to run each job by hand, in the scheduler's own container", () => {
+    const jobs = e().outputs.jobs as Record<string, { schedule: string; runByHand: string }>;
+    const container = scheduler().inputs.name as string;
+    expect(jobs.backup).toEqual({ schedule: "0 2 * * *", runByHand: `docker exec ${container} ${jobPaths.dir}/job.sh run backup` });
+    expect(jobs.restore).toEqual({ schedule: "by hand", runByHand: `docker exec ${container} ${jobPaths.dir}/job.sh run restore <snapshot|latest> [--force]` });
+  });
+
   it("borrows restic and the registry's own version of garbage-collect from their pinned images", () => {
     const copies = ofType(e(), CONTAINER).filter((c) => /scheduler-program-/.test(c.name));
     expect(copies.map((c) => c.name.replace(/.*program-/, "")).sort()).toEqual(["registry", "restic"]);

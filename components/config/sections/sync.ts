@@ -1,6 +1,6 @@
 /** Scheduled image sync into the registry with regsync: `regstack:sync`. */
 import * as pulumi from "@pulumi/pulumi";
-import { CheckContext, duplicates, NAMESPACE } from "../checks";
+import { CheckContext, duplicates, NAMESPACE, requireSecret } from "../checks";
 import { bool, cron, int, listOf, object, oneOf, optional, regex, required, section, str, withDefault } from "../decoders";
 import { IssueList } from "../issues";
 import { SyncSpec } from "../types";
@@ -73,9 +73,7 @@ export function checkSync(raw: { sync: SyncRaw }, ctx: CheckContext, issues: Iss
   });
   duplicates(s.images, targetOf, (i) => `${NAMESPACE}:sync.images[${i}].target`, "target repository", issues);
   duplicates(s.credentials, (c) => c.registry, (i) => `${NAMESPACE}:sync.credentials[${i}].registry`, "registry", issues);
-  if (!ctx.secretKeys.includes(`${NAMESPACE}:sync`)) {
-    s.credentials.forEach((_, i) => issues.add(`${NAMESPACE}:sync.credentials[${i}].password`, `is stored in plaintext; set it with: pulumi config set --secret --path '${NAMESPACE}:sync.credentials[${i}].password'`));
-  }
+  requireSecret(s.credentials, "sync.credentials", ctx, issues, "sync");
 }
 
 export function buildSync(raw: { sync: SyncRaw }): SyncSpec | undefined {
