@@ -2,5 +2,5 @@ import { stackOutputs } from "./components/outputs";
 import { program } from "./components/program";
 
 // The stack outputs: registryUrl, uiUrl, mirrors, loginCommands, credentials (secret), daemonJson,
-// k3sRegistriesYaml (secret when it carries a login) and containerdHosts.
+// k3sRegistriesYaml (secret when it carries a login), containerdHosts and kindClusterConfig.
 export = stackOutputs(program());

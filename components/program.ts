@@ -3,6 +3,7 @@ import { ConfigError } from "./config/issues";
 import { loadConfig } from "./config/load";
 import { PlatformSpec } from "./config/types";
 import { DockerPlatform } from "./docker/platform";
+import { KubernetesPlatform } from "./kubernetes/platform";
 import { PlatformOutputs } from "./platform/outputs";
 import { PlatformDescription } from "./platform/platform";
 
@@ -15,7 +16,9 @@ export interface ProgramHooks {
 export function declarePlatform(spec: PlatformSpec, hooks: ProgramHooks = {}): PlatformOutputs {
   switch (spec.target.kind) {
     case "docker":
-      return new DockerPlatform("regstack", { spec, onDescribed: hooks.onDescribed }).outputs;
+      return new DockerPlatform("regstack", { spec, target: spec.target, onDescribed: hooks.onDescribed }).outputs;
+    case "kubernetes":
+      return new KubernetesPlatform("regstack", { spec, target: spec.target, onDescribed: hooks.onDescribed }).outputs;
   }
 }
 

@@ -26,6 +26,11 @@ export function shippedStacks(): string[] {
     .sort();
 }
 
+/** The shipped stacks that deploy to a target (`regstack:target`, docker when unset). */
+export function stacksOn(target: "docker" | "kubernetes"): string[] {
+  return shippedStacks().filter((stack) => (readStackConfig(stack).values["regstack:target"] ?? "docker") === target);
+}
+
 /** The value a `secure:` entry gets offline: deterministic per stack and key path, never a real secret. */
 export function placeholderSecret(stack: string, keyPath: string): string {
   return `offline-${createHash("sha256").update(`${stack}/${keyPath}`).digest("hex").slice(0, 24)}`;

@@ -1,9 +1,10 @@
 // @ts-check
 /**
- * The job scheduler that runs inside the platform (Docker and Swarm targets): cron schedules from
+ * The job scheduler that runs inside the platform: on Docker and Swarm it serves cron schedules from
  * schedule.json, one exclusive lock per group (backup, GC and retention never overlap, also with a
  * job started by hand), a timeout per job, a Prometheus textfile per job and a webhook on failure
- * and on recovery. It needs no privilege and no Docker socket.
+ * and on recovery. It needs no privilege and no Docker socket. On Kubernetes each CronJob's pod runs
+ * one job with `run`, and the locks live on the jobs' shared claim.
  *
  *   node scheduler.js serve              run jobs on their schedules until SIGTERM
  *   node scheduler.js run <job> [args]   run one job now, in the foreground, with its lock
@@ -15,6 +16,7 @@
 "use strict";
 
 const fs = require("fs");
+const os = require("os");
 const path = require("path");
 const { spawn } = require("child_process");
 const { parseCron, nextRun } = require("./cron");
@@ -52,36 +54,65 @@ function alive(pid) {
 /** @param {number} ms */
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** How often a lock's holder renews its lease, and how old a lease from another machine must be to count as dead. */
+const LEASE = { renewMs: 10000, staleMs: 60000 };
+
 /**
- * Takes a group's lock (a directory holding the owner's pid), waiting while a live process holds it.
- * A lock whose owner died is taken over. Returns the release function.
- * @param {string} lockDir
+ * Takes a group's lock: a directory whose owner file names the holder's host, pid and job. The lock
+ * directory may be shared by several machines (Kubernetes runs each job in its own pod, on one
+ * claim), so the holder renews its lease (the owner file's time) while it runs. A lock is taken over
+ * when its holder is gone: a dead process on this host, or a lease not renewed for a minute. A freeze
+ * of the edge left by a holder that died is lifted then too (only lock holders freeze writes).
+ * Returns the release function.
+ * @param {ScheduleFile} schedule
  * @param {string} group
  * @param {string} job
  * @returns {Promise<() => void>}
  */
-async function lock(lockDir, group, job) {
+async function lock(schedule, group, job) {
+  const lockDir = schedule.lockDir;
   const dir = path.join(lockDir, group);
+  const ownerFile = path.join(dir, "owner");
+  const host = os.hostname();
   fs.mkdirSync(lockDir, { recursive: true });
   let announced = false;
   for (;;) {
     try {
       fs.mkdirSync(dir);
-      fs.writeFileSync(path.join(dir, "owner"), `${process.pid} ${job}\n`);
-      return () => fs.rmSync(dir, { recursive: true, force: true });
+      fs.writeFileSync(ownerFile, `${host} ${process.pid} ${job}\n`);
+      const renew = setInterval(() => {
+        const now = new Date();
+        try {
+          fs.utimesSync(ownerFile, now, now);
+        } catch {
+          // Released meanwhile.
+        }
+      }, LEASE.renewMs);
+      renew.unref();
+      return () => {
+        clearInterval(renew);
+        fs.rmSync(dir, { recursive: true, force: true });
+      };
     } catch (e) {
       if (/** @type {NodeJS.ErrnoException} */ (e).code !== "EEXIST") throw e;
     }
     let owner = "";
+    let age = 0;
     try {
-      owner = fs.readFileSync(path.join(dir, "owner"), "utf8").trim();
+      owner = fs.readFileSync(ownerFile, "utf8").trim();
+      age = Date.now() - fs.statSync(ownerFile).mtimeMs;
     } catch {
       // Being written or removed: look again.
     }
-    const pid = Number(owner.split(" ")[0]);
-    if (owner !== "" && !alive(pid)) {
-      log(`${job}: taking over the ${group} lock left by dead process ${owner}`);
+    const [ownerHost, ownerPid] = owner.split(" ");
+    const dead = owner !== "" && ((ownerHost === host && !alive(Number(ownerPid))) || age > LEASE.staleMs);
+    if (dead) {
+      log(`${job}: taking over the ${group} lock left by ${owner} (${ownerHost === host ? "the process is gone" : `no renewal for ${Math.round(age / 1000)} s`})`);
       fs.rmSync(dir, { recursive: true, force: true });
+      if (schedule.freezeFile && fs.existsSync(schedule.freezeFile)) {
+        log(`${job}: lifting the write freeze it left behind`);
+        fs.rmSync(schedule.freezeFile, { force: true });
+      }
       continue;
     }
     if (!announced) log(`${job}: waiting for the ${group} lock (held by ${owner || "?"})`);
@@ -160,7 +191,7 @@ async function notify(schedule, job, result, status) {
  * @returns {Promise<number>} the exit code
  */
 async function runJob(schedule, job, args, children) {
-  const release = job.group ? await lock(schedule.lockDir, job.group, job.name) : () => undefined;
+  const release = job.group ? await lock(schedule, job.group, job.name) : () => undefined;
   const startedAt = Date.now() / 1000;
   /** @type {Record<string, number>} */
   const metrics = {};

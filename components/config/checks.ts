@@ -7,6 +7,8 @@ export const NAMESPACE = "regstack";
 export interface CheckContext {
   /** Keys marked secret (set with `pulumi config set --secret`), e.g. `regstack:users`. */
   readonly secretKeys: readonly string[];
+  /** Top keys the stack file sets (`docker`, `ports`), as opposed to defaults. */
+  readonly given: ReadonlySet<string>;
 }
 
 /** Reports every entry whose key repeats an earlier entry's, naming the first one. */

@@ -8,6 +8,7 @@ import { buildBackup, checkBackup } from "./sections/backup";
 import { buildClients, checkClients } from "./sections/clients";
 import { buildDocker, buildDockerHosts, checkDocker } from "./sections/docker";
 import { buildGc, checkGc } from "./sections/gc";
+import { buildKubernetes, checkKubernetes } from "./sections/kubernetes";
 import { buildMirrors, checkMirrors } from "./sections/mirrors";
 import { checkNotifications } from "./sections/notifications";
 import { checkRedis } from "./sections/registry";
@@ -68,7 +69,7 @@ export function parseSpec(raw: RawConfig): PlatformSpec {
   const spec = decoded as RawSpec;
   const decodeFailed = !issues.empty;
   try {
-    checkAcrossKeys(spec, { secretKeys: raw.secretKeys }, issues);
+    checkAcrossKeys(spec, { secretKeys: raw.secretKeys, given: new Set(given.keys()) }, issues);
   } catch (err) {
     // Checks across keys read values that may have failed to decode: then the decode problems
     // already listed are what the user needs; anything else is a bug.
@@ -110,7 +111,8 @@ function fromConfigText(text: string, path: string, issues: IssueList): unknown 
 /** Every section's checks, each guarded so one section's bad value does not hide another's problems. */
 function checkAcrossKeys(spec: RawSpec, ctx: CheckContext, issues: IssueList): void {
   const checks: (() => void)[] = [
-    () => checkDocker(spec, issues),
+    () => (spec.target === "docker" ? checkDocker(spec, issues) : undefined),
+    () => checkKubernetes(spec, ctx.given, issues),
     () => checkUsers(spec, ctx, issues),
     () => checkMirrors(spec, ctx, issues),
     () => checkTls(spec, ctx, issues),
@@ -134,11 +136,12 @@ function checkAcrossKeys(spec: RawSpec, ctx: CheckContext, issues: IssueList): v
 }
 
 function buildSpec(spec: RawSpec, stack: string): PlatformSpec {
-  const hosts = buildDockerHosts(spec);
+  const onKubernetes = spec.target === "kubernetes";
   return {
     stack,
-    domain: spec.domain ?? hosts[0].address,
-    loopbackOnly: isLoopback(spec.bindAddress),
+    // On a cluster the default is the kind setup: NodePorts reached on the machine running the nodes.
+    domain: spec.domain ?? (onKubernetes ? "localhost" : buildDockerHosts(spec)[0].address),
+    loopbackOnly: !onKubernetes && isLoopback(spec.bindAddress),
     registry: spec.registry,
     ui: spec.ui,
     redis: spec.redis,
@@ -154,6 +157,6 @@ function buildSpec(spec: RawSpec, stack: string): PlatformSpec {
     gc: buildGc(spec),
     retention: buildRetention(spec),
     sync: buildSync(spec),
-    target: buildDocker(spec),
+    target: onKubernetes ? buildKubernetes(spec) : buildDocker(spec),
   };
 }

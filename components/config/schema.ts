@@ -6,6 +6,8 @@ import { backupKeys } from "./sections/backup";
 import { clientKeys } from "./sections/clients";
 import { dataKeys } from "./sections/data";
 import { dockerKeys } from "./sections/docker";
+import { kubernetesKeys } from "./sections/kubernetes";
+import { targetKeys } from "./sections/target";
 import { gcKeys } from "./sections/gc";
 import { mirrorKeys } from "./sections/mirrors";
 import { notificationKeys } from "./sections/notifications";
@@ -16,8 +18,9 @@ import { tlsKeys } from "./sections/tls";
 import { userKeys } from "./sections/users";
 
 export const schema = {
-  target: dockerKeys.target,
+  target: targetKeys.target,
   docker: dockerKeys.docker,
+  kubernetes: kubernetesKeys.kubernetes,
   domain: tlsKeys.domain,
   bindAddress: dockerKeys.bindAddress,
   ports: dockerKeys.ports,

@@ -124,8 +124,47 @@ export interface DockerTarget {
   readonly resources: DockerResources;
 }
 
-/** The one target a stack deploys to (kubernetes and swarm join this union with their issues). */
-export type TargetSpec = DockerTarget;
+/** Kubernetes quantities of one pod's container: what the scheduler reserves and the ceiling. */
+export interface PodResources {
+  readonly requests: { readonly memory: string; readonly cpu: string };
+  readonly limits: { readonly memory: string; readonly cpu: string };
+}
+
+/** Requests and limits per service role (the kubernetes target's resources). */
+export type KubernetesResources = { readonly [R in ResourceRole]: PodResources };
+
+/** The claims regstack makes on a cluster. */
+export interface KubernetesStorage {
+  /** Size of the registry's claim. */
+  readonly size: string;
+  /** Size of each cache's claim. */
+  readonly cacheSize: string;
+  /** Size of the backup repository's claim. */
+  readonly backupSize: string;
+  /** Storage class; undefined uses the cluster's default. */
+  readonly storageClass?: string;
+  /** Access mode of the registry's claim (ReadWriteMany lets several registry pods share it). */
+  readonly accessMode: "ReadWriteOnce" | "ReadWriteMany";
+}
+
+/** Where the platform runs on a Kubernetes cluster (kind, k3s): everything only that target needs. */
+export interface KubernetesTarget {
+  readonly kind: "kubernetes";
+  /** The kubeconfig file; undefined uses $KUBECONFIG or ~/.kube/config. */
+  readonly kubeconfig?: string;
+  /** The kubeconfig context; undefined uses its current context. */
+  readonly context?: string;
+  readonly namespace: string;
+  /** The edge's NodePorts with port routing: the registry, the UI, and each cache by name. */
+  readonly ports: { readonly registry: number; readonly ui: number; readonly mirrors: Readonly<Record<string, number>> };
+  /** Registry pods. */
+  readonly replicas: number;
+  readonly storage: KubernetesStorage;
+  readonly resources: KubernetesResources;
+}
+
+/** The one target a stack deploys to (swarm joins this union with its issue). */
+export type TargetSpec = DockerTarget | KubernetesTarget;
 
 /** The validated, defaulted description of one platform: plain data, no resources. */
 export interface PlatformSpec {

@@ -13,8 +13,10 @@ import { containerName } from "./runtime";
 import { DockerService } from "./service";
 
 export interface DockerPlatformArgs {
-  /** The validated spec; its target is docker. */
+  /** The validated spec. */
   readonly spec: PlatformSpec;
+  /** Its target: Docker hosts. */
+  readonly target: DockerTarget;
   /** Told the description once it is made (the offline engine renders files from it). */
   readonly onDescribed?: (description: PlatformDescription) => void;
 }
@@ -25,8 +27,7 @@ export class DockerPlatform extends pulumi.ComponentResource {
 
   constructor(name: string, args: DockerPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("regstack:docker:Platform", name, {}, opts);
-    const { spec } = args;
-    const target = spec.target;
+    const { spec, target } = args;
     const description = describePlatform(name, spec, this);
     args.onDescribed?.(description);
 
@@ -46,7 +47,7 @@ export class DockerPlatform extends pulumi.ComponentResource {
     const clientStatus = declareClientTrust(name, description, this, edges);
     // Jobs run by hand inside the scheduler's container.
     const scheduler = description.services.find((d) => d.id === description.schedulerId);
-    this.outputs = platformOutputs(description, clientStatus, (command) => `docker exec ${scheduler ? containerName(spec.stack, scheduler.role) : "<no scheduler>"} ${command}`);
+    this.outputs = platformOutputs(description, clientStatus, (_job, command) => `docker exec ${scheduler ? containerName(spec.stack, scheduler.role) : "<no scheduler>"} ${command}`);
     this.registerOutputs({ registryUrl: this.outputs.registryUrl });
   }
 

@@ -151,7 +151,8 @@ export class DockerService extends pulumi.ComponentResource {
         command: d.command,
         envs,
         user: d.user,
-        readOnly: d.readOnlyRoot,
+        // Docker puts files that restart the service into its root (uploads), which must be writable then.
+        readOnly: d.readOnlyRoot && uploads.length === 0,
         tmpfs: Object.fromEntries(d.scratch.map((s) => [s.path, `rw,size=${s.sizeMb}m,mode=${s.mode}${s.uid !== undefined ? `,uid=${s.uid}` : ""}`])),
         capabilities: d.capabilities === undefined ? undefined : { drops: ["ALL"], ...(d.capabilities.length > 0 ? { adds: [...d.capabilities] } : {}) },
         ports: d.ports.filter((p) => p.published).map((p) => ({ internal: p.port, external: p.port })),

@@ -2,7 +2,7 @@
  * What a client needs to pull from the platform, composed once for the stack outputs and for the
  * files client trust writes on nodes: the same rules for the CA and the login in both places.
  */
-import { ClientView, renderContainerdHosts, renderDaemonJson, renderK3sRegistries } from "../render/clients";
+import { ClientView, renderContainerdHosts, renderDaemonJson, renderK3sRegistries, renderKindClusterConfig } from "../render/clients";
 import { clientPaths } from "../render/paths";
 
 /** A registry login a client node pulls with. */
@@ -24,4 +24,9 @@ export function containerdHostsFor(view: ClientView, hasCa: boolean): Record<str
 /** dockerd's daemon.json fragment. */
 export function daemonJsonFor(view: ClientView): string {
   return renderDaemonJson(view);
+}
+
+/** The kind cluster config that makes the nodes read the hosts.toml files. */
+export function kindClusterConfigFor(): string {
+  return renderKindClusterConfig(clientPaths.containerdCertsDir);
 }

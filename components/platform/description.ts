@@ -56,6 +56,8 @@ export interface DataMount {
   readonly keep: KeepPolicy;
   /** uid:gid the directory is handed to before the service starts (it runs unprivileged). */
   readonly owner?: string;
+  /** How much room it needs, as the target sizes it (a claim's size on Kubernetes; Docker volumes grow). */
+  readonly size: "images" | "cache" | "backup" | "small";
   /** An absolute directory on the node chosen by the stack (a second disk), instead of the target's own place for data. */
   readonly hostPath?: string;
 }
@@ -81,6 +83,8 @@ export interface SharedVolume {
   /** The volume's name on the node ("maintenance"). */
   readonly name: string;
   readonly readOnly: boolean;
+  /** The service whose node holds it: on a cluster, pods that mount it run beside that service's pod. */
+  readonly beside: string;
 }
 
 /** A program a service borrows from another pinned image, installed into `dir` before it starts. */
@@ -146,4 +150,9 @@ export interface ServiceDescription {
   readonly resources: ResourceRole;
   /** Ids of the services that must be up before it starts. */
   readonly dependsOn: readonly string[];
+  /**
+   * Ids of the services it opens connections to on the platform network. A target that can fence the
+   * network (Kubernetes NetworkPolicy) lets a service's unpublished ports be reached by these only.
+   */
+  readonly connectsTo: readonly string[];
 }

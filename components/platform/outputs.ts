@@ -1,7 +1,8 @@
 /** PlatformOutputs, the contract every target returns, built once from the description. */
 import * as pulumi from "@pulumi/pulumi";
 import { Secret } from "../config/types";
-import { containerdHostsFor, daemonJsonFor, k3sRegistriesFor } from "./clientSnippets";
+import { containerdHostsFor, daemonJsonFor, k3sRegistriesFor, kindClusterConfigFor } from "./clientSnippets";
+import { ScheduledJob } from "./jobs";
 import { jobPaths } from "../render/paths";
 import { PlatformDescription } from "./platform";
 
@@ -28,14 +29,16 @@ export interface PlatformOutputs {
     /** Secret when it carries a pull user's login. */
     readonly k3sRegistriesYaml: pulumi.Output<string>;
     readonly containerdHosts: Record<string, string>;
+    /** A kind cluster config fragment: the nodes' containerd reads the hosts.toml files above. */
+    readonly kindClusterConfig: string;
   };
 }
 
 /**
- * How a target runs a command in the scheduler (Docker: `docker exec <container> …`); the platform
- * gives the command itself.
+ * How a target runs a job by hand: Docker runs the platform's command in the scheduler's container
+ * (`docker exec <container> …`); Kubernetes starts a Job from the job's CronJob.
  */
-export type JobRunner = (command: string) => string;
+export type JobRunner = (job: ScheduledJob, command: string) => string;
 
 export function platformOutputs(d: PlatformDescription, clientStatus: Record<string, pulumi.Output<string>> | undefined, runJob: JobRunner): PlatformOutputs {
   const { spec, endpoints, credentials } = d;
@@ -53,7 +56,7 @@ export function platformOutputs(d: PlatformDescription, clientStatus: Record<str
     caCertPem: d.caCertPem,
     backupPassword: d.backupPassword === undefined ? undefined : pulumi.secret(d.backupPassword),
     jobs: Object.fromEntries(
-      d.jobs.map((j) => [j.name, { schedule: j.schedule ?? "by hand", runByHand: runJob(`${jobPaths.dir}/job.sh run ${j.name}${j.byHandArgs ? ` ${j.byHandArgs}` : ""}`) }]),
+      d.jobs.map((j) => [j.name, { schedule: j.schedule ?? "by hand", runByHand: runJob(j, `${jobPaths.dir}/job.sh run ${j.name}${j.byHandArgs ? ` ${j.byHandArgs}` : ""}`) }]),
     ),
     clientStatus,
     clientSnippets: {
@@ -62,6 +65,7 @@ export function platformOutputs(d: PlatformDescription, clientStatus: Record<str
         ? pulumi.secret(credentials.passwords[pullUser.name].apply((password) => k3sRegistriesFor(view, hasCa, { username: pullUser.name, password })))
         : pulumi.output(k3sRegistriesFor(view, hasCa)),
       containerdHosts: containerdHostsFor(view, hasCa),
+      kindClusterConfig: kindClusterConfigFor(),
     },
   };
 }

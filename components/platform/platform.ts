@@ -102,11 +102,12 @@ export function describePlatform(name: string, spec: PlatformSpec, parent: pulum
         pullUsers,
         anonymousPull: spec.access.anonymousPull,
         // Writes stop at the registry's edge while GC or a restore runs.
-        maintenance: node === placement.primary && freezeFile ? { dir: jobPaths.maintenanceDir, freezeFile } : undefined,
+        maintenance: node === placement.primary && freezeFile ? { dir: jobPaths.maintenanceDir, freezeFile, beside: internalNames.registry } : undefined,
         keep: refillableKeep,
         // Not the caches: a cache whose upstream is unreachable at boot restart-loops (distribution
         // issue 4038) and must not hold up the edge; Caddy answers 502 for that site until it is up.
         dependsOn: services.filter((s) => s.placement === node && s.component !== "Mirror").map((s) => s.id),
+        connectsTo: services.filter((s) => s.placement === node && sites.some((site) => s.aliases.some((a) => site.upstream.startsWith(`${a}:`)))).map((s) => s.id),
       }),
     );
   }

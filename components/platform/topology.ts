@@ -58,7 +58,24 @@ export interface Placement {
   readonly nodes: readonly string[];
 }
 
+/** On a cluster the scheduler places pods: every service is on one logical node. */
+export const CLUSTER_NODE = "cluster";
+
+/**
+ * The in-cluster Services in front of the edge, by the names the docker-registry chart and KEP-1755
+ * users expect: `docker-registry` (ClusterIP) and `docker-registry-nodeport`.
+ */
+export const clusterService = {
+  name: "docker-registry",
+  nodePortName: "docker-registry-nodeport",
+  /** The names pods reach the registry's edge by (also on its certificate). */
+  dnsNames: (namespace: string) => [`docker-registry.${namespace}.svc`, `docker-registry.${namespace}.svc.cluster.local`],
+} as const;
+
 export function placementOf(spec: PlatformSpec): Placement {
+  if (spec.target.kind === "kubernetes") {
+    return { primary: CLUSTER_NODE, mirrors: Object.fromEntries(spec.mirrors.map((m) => [m.name, CLUSTER_NODE])), nodes: [CLUSTER_NODE] };
+  }
   const primary = spec.target.hosts[0].name;
   const mirrors = spec.target.mirrorHosts;
   const nodes = [primary, ...spec.target.hosts.map((h) => h.name).filter((n) => n !== primary && Object.values(mirrors).includes(n))];
@@ -85,12 +102,13 @@ export function endpointsOf(spec: PlatformSpec): Endpoints {
   const target = spec.target;
   const placement = placementOf(spec);
   const byHost = spec.edge.routing === "host";
-  const registryNames = [spec.domain, ...spec.tls.names, ...spec.tls.ips].filter((n, i, all) => all.indexOf(n) === i);
+  const inCluster = target.kind === "kubernetes" ? clusterService.dnsNames(target.namespace) : [];
+  const registryNames = [spec.domain, ...spec.tls.names, ...spec.tls.ips, ...inCluster].filter((n, i, all) => all.indexOf(n) === i);
   const service = (node: string, names: readonly string[], port: number): ServiceEndpoint => {
     const address = withPort(names[0], port, scheme);
     return { address, url: `${scheme}://${address}`, port, names, placement: node };
   };
-  const namesOf = (node: string) => (node === placement.primary ? registryNames : [target.hosts.find((h) => h.name === node)!.address]);
+  const namesOf = (node: string) => (node === placement.primary || target.kind === "kubernetes" ? registryNames : [target.hosts.find((h) => h.name === node)!.address]);
 
   const registry = service(placement.primary, registryNames, byHost ? spec.edge.httpsPort : target.ports.registry);
   const ui = spec.ui.enabled

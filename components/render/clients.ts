@@ -79,3 +79,15 @@ export function renderContainerdHosts(view: ClientView, caFile?: string): Record
   ].join("\n");
   return files;
 }
+
+/**
+ * A kind cluster config fragment: each node's containerd reads registry hosts from hosts.toml files
+ * under `certsDir` (kind's documented local-registry setup), where client trust puts them.
+ */
+export function renderKindClusterConfig(certsDir: string): string {
+  return stringify({
+    kind: "Cluster",
+    apiVersion: "kind.x-k8s.io/v1alpha4",
+    containerdConfigPatches: [`[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "${certsDir}"\n`],
+  });
+}

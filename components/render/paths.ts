@@ -73,8 +73,11 @@ export const jobPaths = {
   /** Shared with the edge: while the freeze file exists, the edge refuses writes with 503. */
   maintenanceDir: "/run/regstack/maintenance",
   freezeFile: "/run/regstack/maintenance/writes-frozen",
-  /** Group locks (tmpfs: a restarted scheduler holds none). */
-  locks: "/tmp/regstack/locks",
+  /**
+   * Group locks, on the jobs' working space: on Kubernetes every job runs in its own pod and they
+   * share this claim. A holder renews its lease while it runs; a dead holder's lock is taken over.
+   */
+  locks: "/var/lib/regstack-ops/locks",
   /** Touched by the scheduler at least once a minute: its health probe. */
   heartbeat: "/tmp/regstack/heartbeat",
   drillPort: 5999,

@@ -2,7 +2,7 @@ import { ConfigError, ConfigIssue } from "../../components/config/issues";
 import { parseSpec } from "../../components/config/parse";
 import { PlatformSpec } from "../../components/config/types";
 import { readStackConfig, shippedStacks } from "../../offline/stackConfig";
-import { minimal, problemsOf, rawConfig } from "../support/config";
+import { minimal, problemsOf, rawConfig , dockerOf } from "../support/config";
 
 function problems(values: Record<string, unknown>, secretKeys: string[] = []): ConfigIssue[] {
   const found = problemsOf(values, secretKeys);
@@ -31,8 +31,8 @@ describe("defaults", () => {
 
   it("targets the local Docker engine on loopback", () => {
     expect(spec.target.kind).toBe("docker");
-    expect(spec.target.hosts).toEqual([{ name: "local", url: "unix:///var/run/docker.sock", sshOpts: [], address: "localhost", dataPath: undefined }]);
-    expect(spec.target.bindAddress).toBe("127.0.0.1");
+    expect(dockerOf(spec).hosts).toEqual([{ name: "local", url: "unix:///var/run/docker.sock", sshOpts: [], address: "localhost", dataPath: undefined }]);
+    expect(dockerOf(spec).bindAddress).toBe("127.0.0.1");
     expect(spec.loopbackOnly).toBe(true);
     expect(spec.domain).toBe("localhost");
   });
@@ -41,25 +41,25 @@ describe("defaults", () => {
     expect(spec.registry).toEqual({ version: "3", logLevel: "info", deleteEnabled: true });
     expect(spec.mirrors).toEqual([{ name: "dockerhub", upstream: "https://registry-1.docker.io", username: undefined, password: undefined, ttl: undefined, public: false }]);
     // Where a cache runs and on which port its edge listens are the docker target's.
-    expect(spec.target.ports).toEqual({ registry: 5000, ui: 5080, mirrors: { dockerhub: 5001 } });
-    expect(spec.target.mirrorHosts).toEqual({ dockerhub: "local" });
+    expect(dockerOf(spec).ports).toEqual({ registry: 5000, ui: 5080, mirrors: { dockerhub: 5001 } });
+    expect(dockerOf(spec).mirrorHosts).toEqual({ dockerhub: "local" });
   });
 
   it("sizes limits for a 4 GiB NAS and keeps data on destroy", () => {
-    const r = spec.target.resources;
+    const r = dockerOf(spec).resources;
     const total = r.registry.memoryMb + r.mirror.memoryMb * 3 + r.ui.memoryMb + r.redis.memoryMb + r.edge.memoryMb;
     expect(total).toBeLessThanOrEqual(1600);
     expect(spec.data).toEqual({ protect: true, deleteOnDestroy: false });
   });
 
   it("accepts numbers given as text, as `pulumi config set` stores scalars", () => {
-    expect(parse({ ...minimal, ports: { registry: "6000" }, registry: { version: 2.8 } }).target.ports.registry).toBe(6000);
+    expect(dockerOf(parse({ ...minimal, ports: { registry: "6000" }, registry: { version: 2.8 } })).ports.registry).toBe(6000);
     expect(parse({ ...minimal, registry: { version: 2.8 } }).registry.version).toBe("2.8");
   });
 
   it("derives a host's address from its ssh url", () => {
     const spec2 = parse({ ...minimal, docker: { hosts: [{ name: "nas", url: "ssh://admin@pr4100.lan:2222" }] } });
-    expect(spec2.target.hosts[0].address).toBe("pr4100.lan");
+    expect(dockerOf(spec2).hosts[0].address).toBe("pr4100.lan");
     expect(spec2.domain).toBe("pr4100.lan");
   });
 

@@ -154,7 +154,7 @@ describe("command line, as a newcomer uses it", () => {
     const result = run("plan.ts", ["--stack", "prod"]);
     expect(result.status).toBe(2);
     const [first] = result.stderr.split("\n");
-    expect(first).toBe('no stack "prod": there is no Pulumi.prod.yaml (stack files here: Pulumi.dev.yaml, Pulumi.local.yaml, Pulumi.nas.yaml; or give --config-file <path>)');
+    expect(first).toBe('no stack "prod": there is no Pulumi.prod.yaml (stack files here: Pulumi.dev.yaml, Pulumi.k8s.yaml, Pulumi.local.yaml, Pulumi.nas.yaml; or give --config-file <path>)');
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 

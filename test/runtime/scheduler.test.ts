@@ -7,8 +7,8 @@
 import { ChildProcess, spawn } from "child_process";
 import { createServer, IncomingMessage, Server } from "http";
 import { AddressInfo } from "net";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "fs";
+import { hostname, tmpdir } from "os";
 import * as path from "path";
 import { renderSchedule, ScheduleEntry } from "../../components/render/jobs/schedule";
 
@@ -57,13 +57,13 @@ function scheduleFile(name: string, jobs: ScheduleEntry[]): string {
 
 const sh = (script: string, name: string, extra: Partial<ScheduleEntry> = {}): ScheduleEntry => ({ name, command: ["/bin/sh", "-c", script, name], env: {}, timeoutSeconds: 30, ...extra });
 
-function start(file: string, ...args: string[]): { child: ChildProcess; done: Promise<{ code: number; output: string }> } {
+function start(file: string, ...args: string[]): { child: ChildProcess; output: () => string; done: Promise<{ code: number; output: string }> } {
   const child = spawn(process.execPath, [SCHEDULER, ...args], { env: { ...process.env, REGSTACK_SCHEDULE: file } });
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
   const done = new Promise<{ code: number; output: string }>((resolve) => child.on("close", (code) => resolve({ code: code ?? -1, output })));
-  return { child, done };
+  return { child, output: () => output, done };
 }
 
 const metrics = (file: string, job: string) => {
@@ -98,13 +98,33 @@ describe("the job scheduler", () => {
     expect(readFileSync(log, "utf8").trim().split("\n")).toEqual(["start-a", "end-a", "start-b", "end-b"]);
   });
 
-  it("takes over a lock whose owner died", async () => {
+  it("takes over a lock whose owner died on this host, and lifts the write freeze it left", async () => {
     const file = scheduleFile("stale", [sh("echo ran", "work", { group: "storage" })]);
     require("fs").mkdirSync(path.join(work, "stale", "locks", "storage"), { recursive: true });
-    writeFileSync(path.join(work, "stale", "locks", "storage", "owner"), "999999 gc\n");
+    writeFileSync(path.join(work, "stale", "locks", "storage", "owner"), `${hostname()} 999999 gc\n`);
+    writeFileSync(path.join(work, "stale", "frozen"), "gc\n");
     const { code, output } = await start(file, "run", "work").done;
     expect(code).toBe(0);
-    expect(output).toContain("taking over the storage lock left by dead process 999999 gc");
+    expect(output).toContain(`taking over the storage lock left by ${hostname()} 999999 gc (the process is gone)`);
+    expect(existsSync(path.join(work, "stale", "frozen"))).toBe(false);
+  });
+
+  it("waits for a lock another machine holds while its lease is renewed, and takes it over once the lease is a minute old", async () => {
+    const file = scheduleFile("lease", [sh("echo ran", "work", { group: "storage" })]);
+    const owner = path.join(work, "lease", "locks", "storage", "owner");
+    require("fs").mkdirSync(path.dirname(owner), { recursive: true });
+    // Another pod's job (its pid means nothing here), renewed just now: the run waits.
+    writeFileSync(owner, "gc-pod-1 1 gc\n");
+    const waiting = start(file, "run", "work");
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(waiting.output()).toContain("waiting for the storage lock (held by gc-pod-1 1 gc)");
+    expect(existsSync(owner)).toBe(true);
+    // The holder stops renewing: a lease older than a minute counts as dead.
+    const old = new Date(Date.now() - 61000);
+    utimesSync(owner, old, old);
+    const { code, output } = await waiting.done;
+    expect(code).toBe(0);
+    expect(output).toMatch(/taking over the storage lock left by gc-pod-1 1 gc \(no renewal for 6\d s\)/);
   });
 
   it("stops a job at its timeout, fails it, and tells the webhooks; its next success is a recovery", async () => {

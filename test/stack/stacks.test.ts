@@ -2,28 +2,72 @@ import { images } from "../../components/images";
 import { Evaluation } from "../../offline/engine";
 import { evaluateStack } from "../../offline/run";
 import { containsSecret, findPlaintext, reveal } from "../../offline/secrets";
-import { readStackConfig, shippedStacks } from "../../offline/stackConfig";
+import { readStackConfig, shippedStacks, stacksOn } from "../../offline/stackConfig";
 import { testCredentials } from "../../offline/files";
 import { deterministicText } from "../../offline/mockValues";
 import { byName, CONTAINER, ofType, services, VOLUME } from "../support/resources";
 import { evaluateConfig } from "../../offline/run";
-import { withKey } from "../support/config";
+import { withKey , dockerOf } from "../support/config";
 
 const evaluations = new Map<string, Evaluation>();
 beforeAll(async () => {
   for (const stack of shippedStacks()) evaluations.set(stack, await evaluateStack(stack));
 });
-const each = () => shippedStacks();
+const each = () => stacksOn("docker");
 
-describe.each(each())("stack %s under the offline engine", (stack) => {
+describe.each(shippedStacks())("stack %s under the offline engine, on any target", (stack) => {
   const e = () => evaluations.get(stack)!;
 
   it("declares the platform with unique URNs", () => {
     const urns = e().resources.map((r) => r.urn);
     expect(urns.length).toBeGreaterThan(10);
     expect(new Set(urns).size).toBe(urns.length);
-    expect(byName(e(), "regstack").type).toBe("regstack:docker:Platform");
+    expect(byName(e(), "regstack").type).toBe(`regstack:${e().platform!.spec.target.kind}:Platform`);
   });
+
+  it("keeps every secret secret: passwords and http secrets never appear as plain values", () => {
+    // Every generated secret's offline value: user passwords, http secrets, the Redis password.
+    const generated = ofType(e(), "random:index/randomPassword:RandomPassword").map((r) =>
+      deterministicText(`password/${r.name}`, r.inputs.length as number),
+    );
+    expect(generated).toEqual(expect.arrayContaining(Object.values(testCredentials(e()))));
+    for (const r of e().resources) expect({ [r.name]: findPlaintext(r.inputs, generated) }).toEqual({ [r.name]: [] });
+    expect(findPlaintext(e().outputs, generated)).toEqual([]);
+    expect(containsSecret(e().outputs.credentials)).toBe(true);
+  });
+
+  it("renders no secret value into any plain file: passwords, http secrets, Redis and upstream passwords, private keys", () => {
+    const secrets = [
+      ...ofType(e(), "random:index/randomPassword:RandomPassword").map((r) => deterministicText(`password/${r.name}`, r.inputs.length as number)),
+      ...Object.values(testCredentials(e())),
+      ...e().files.filter((f) => f.secret).map((f) => f.content.trim()),
+    ];
+    const plain = e().files.filter((f) => !f.secret);
+    for (const f of plain) {
+      const leaks = secrets.filter((v) => v.length > 0 && f.content.includes(v));
+      expect({ [`${f.service}:${f.path}`]: leaks }).toEqual({ [`${f.service}:${f.path}`]: [] });
+      expect(f.content).not.toContain("PRIVATE KEY");
+      expect(f.content).not.toMatch(/\$2[aby]\$\d\d\$/);
+    }
+    // Every configuration file is plain; only hashes, keys and passwords are secret files.
+    for (const f of plain) expect(f.path).not.toMatch(/users$|\.key$|auth\.conf$/);
+    for (const f of e().files.filter((x) => x.secret)) expect(f.path).toMatch(/\/users$|\.key$|\/auth\.conf$/);
+    expect(plain.map((f) => f.path)).toEqual(expect.arrayContaining(["/etc/caddy/live/Caddyfile"]));
+  });
+
+  it("exports URLs, mirror endpoints, login commands and client snippets", () => {
+    const out = e().outputs;
+    expect(out.registryUrl).toMatch(/^https?:\/\/[^/]+:\d+$/);
+    expect(Object.keys(out.mirrors as object).length).toBeGreaterThan(0);
+    expect(Object.values(out.loginCommands as Record<string, string>)[0]).toMatch(/^docker login \S+ --username \S+ --password-stdin$/);
+    expect(JSON.parse(out.daemonJson as string)["registry-mirrors"].length).toBe(1);
+    expect(Object.keys(out.containerdHosts as object)).toContain("docker.io");
+    expect(reveal(out.k3sRegistriesYaml)).toContain("mirrors:");
+  });
+});
+
+describe.each(each())("stack %s under the offline engine, on Docker", (stack) => {
+  const e = () => evaluations.get(stack)!;
 
   it("puts every resource under a regstack component with an explicit Docker provider", () => {
     for (const r of e().resources) {
@@ -94,17 +138,6 @@ describe.each(each())("stack %s under the offline engine", (stack) => {
     expect(new Set(published.map((p) => p.ip)).size).toBe(1);
   });
 
-  it("keeps every secret secret: passwords and http secrets never appear as plain values", () => {
-    // Every generated secret's offline value: user passwords, http secrets, the Redis password.
-    const generated = ofType(e(), "random:index/randomPassword:RandomPassword").map((r) =>
-      deterministicText(`password/${r.name}`, r.inputs.length as number),
-    );
-    expect(generated).toEqual(expect.arrayContaining(Object.values(testCredentials(e()))));
-    for (const r of e().resources) expect({ [r.name]: findPlaintext(r.inputs, generated) }).toEqual({ [r.name]: [] });
-    expect(findPlaintext(e().outputs, generated)).toEqual([]);
-    expect(containsSecret(e().outputs.credentials)).toBe(true);
-  });
-
   it("uploads plain config files in plain (previews show their diffs) and secret files as secrets", () => {
     const secretNames = new Set(e().files.filter((f) => f.secret).map((f) => f.path.split("/").pop()));
     // The edges' Caddyfiles (the scheduler carries a copy of each for the backup, under /opt/regstack).
@@ -122,25 +155,6 @@ describe.each(each())("stack %s under the offline engine", (stack) => {
     for (const c of caddyfiles) expect(containsSecret(c.inputs.uploads)).toBe(false);
   });
 
-  it("renders no secret value into any plain file: passwords, http secrets, Redis and upstream passwords, private keys", () => {
-    const secrets = [
-      ...ofType(e(), "random:index/randomPassword:RandomPassword").map((r) => deterministicText(`password/${r.name}`, r.inputs.length as number)),
-      ...Object.values(testCredentials(e())),
-      ...e().files.filter((f) => f.secret).map((f) => f.content.trim()),
-    ];
-    const plain = e().files.filter((f) => !f.secret);
-    for (const f of plain) {
-      const leaks = secrets.filter((v) => v.length > 0 && f.content.includes(v));
-      expect({ [`${f.service}:${f.path}`]: leaks }).toEqual({ [`${f.service}:${f.path}`]: [] });
-      expect(f.content).not.toContain("PRIVATE KEY");
-      expect(f.content).not.toMatch(/\$2[aby]\$\d\d\$/);
-    }
-    // Every configuration file is plain; only hashes, keys and passwords are secret files.
-    for (const f of plain) expect(f.path).not.toMatch(/users$|\.key$|auth\.conf$/);
-    for (const f of e().files.filter((x) => x.secret)) expect(f.path).toMatch(/\/users$|\.key$|\/auth\.conf$/);
-    expect(plain.map((f) => f.path)).toEqual(expect.arrayContaining(["/etc/caddy/live/Caddyfile"]));
-  });
-
   it("declares exactly the described services, each translated from its description alone", () => {
     const described = e().platform!.services;
     const containers = services(e());
@@ -150,7 +164,8 @@ describe.each(each())("stack %s under the offline engine", (stack) => {
       expect(c.image).toBe(images[d.image]);
       expect(c.name).toBe(`regstack-${e().stack}-${d.role}`);
       expect(c.user).toBe(d.user);
-      expect(c.readOnly).toBe(d.readOnlyRoot);
+      // Docker uploads restart files into the root, which must then be writable.
+      expect(c.readOnly).toBe(d.readOnlyRoot && !d.files.some((f) => f.onChange === "restart"));
       expect(c.command).toEqual(d.command);
       expect((c.networksAdvanced as { aliases: string[] }[])[0].aliases).toEqual(d.aliases);
       const envNames = ((c.envs as string[] | undefined) ?? []).map((v) => v.split("=")[0]).sort();
@@ -164,18 +179,8 @@ describe.each(each())("stack %s under the offline engine", (stack) => {
         return installer ? (reveal(installer.inputs.uploads) as { file: string }[]).map((u) => u.file.split("/").pop()) : [];
       });
       expect(installed.sort()).toEqual(d.files.filter((f) => f.onChange === "reload").map((f) => f.path.split("/").pop()).sort());
-      expect(c.memory).toBe((e().platform!.spec.target.resources)[d.resources].memoryMb);
+      expect(c.memory).toBe(dockerOf(e().platform!.spec).resources[d.resources].memoryMb);
     }
-  });
-
-  it("exports URLs, mirror endpoints, login commands and client snippets", () => {
-    const out = e().outputs;
-    expect(out.registryUrl).toMatch(/^https?:\/\/[^/]+:\d+$/);
-    expect(Object.keys(out.mirrors as object).length).toBeGreaterThan(0);
-    expect(Object.values(out.loginCommands as Record<string, string>)[0]).toMatch(/^docker login \S+ --username \S+ --password-stdin$/);
-    expect(JSON.parse(out.daemonJson as string)["registry-mirrors"].length).toBe(1);
-    expect(Object.keys(out.containerdHosts as object)).toContain("docker.io");
-    expect(reveal(out.k3sRegistriesYaml)).toContain("mirrors:");
   });
 });
 

@@ -1,6 +1,7 @@
 import { ConfigError, ConfigIssue } from "../../components/config/issues";
 import { parseSpec, RawConfig } from "../../components/config/parse";
 import { StackConfig } from "../../offline/stackConfig";
+import { DockerTarget, PlatformSpec } from "../../components/config/types";
 
 /** Builds engine-style config (objects as JSON text) from plain values keyed without the namespace. */
 export function rawConfig(values: Record<string, unknown>, secretKeys: string[] = [], stack = "test"): RawConfig & StackConfig {
@@ -39,4 +40,10 @@ export function problemsOf(values: Record<string, unknown>, secretKeys: string[]
     throw err;
   }
   return [];
+}
+
+/** The spec's Docker target (the test fails when the stack targets something else). */
+export function dockerOf(spec: PlatformSpec): DockerTarget {
+  if (spec.target.kind !== "docker") throw new Error(`expected a docker target, got ${spec.target.kind}`);
+  return spec.target;
 }

@@ -1,8 +1,8 @@
 /**
- * The docker target: `regstack:target`, `regstack:docker`, `regstack:bindAddress`, `regstack:ports`,
+ * The docker target: `regstack:docker`, `regstack:bindAddress`, `regstack:ports`,
  * `regstack:resources`, `regstack:logs`, and which host runs each cache (`regstack:mirrors[].host`).
  */
-import { decimal, int, listOf, object, oneOf, optional, required, section, str, withDefault } from "../decoders";
+import { decimal, int, listOf, object, optional, required, section, str, withDefault } from "../decoders";
 import { duplicates } from "../checks";
 import { IssueList } from "../issues";
 import { absolutePath, byteSize, dnsLabel, dockerEndpoint, hostName, ipv4, isLoopback } from "../patterns";
@@ -28,7 +28,6 @@ const dockerHost = object({
 });
 
 export const dockerKeys = {
-  target: withDefault(oneOf(["docker"] as const), "docker", { type: "`docker`", text: "Where the platform runs." }),
   docker: section(
     {
       hosts: withDefault(listOf(dockerHost, { min: 1 }), () => [{ name: "local", url: LOCAL_DOCKER, sshOpts: [] }], {

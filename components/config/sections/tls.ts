@@ -75,13 +75,19 @@ export interface TlsCheckInput {
   readonly edge: { readonly routing: EdgeRouting };
   readonly domain?: string;
   readonly bindAddress: string;
+  readonly target: "docker" | "kubernetes";
   readonly ports: { readonly registry: number; readonly ui: number };
   readonly mirrors: readonly { readonly port: number }[];
 }
 
 /** TLS off is allowed on a loopback bind only; the default follows the bind. */
-export function tlsModeOf(raw: { tls: { mode?: TlsMode }; bindAddress: string }): TlsMode {
-  return raw.tls.mode ?? (isLoopback(raw.bindAddress) ? "off" : "internal");
+export function tlsModeOf(raw: { tls: { mode?: TlsMode }; bindAddress: string; target: "docker" | "kubernetes" }): TlsMode {
+  return raw.tls.mode ?? (onLoopbackOnly(raw) ? "off" : "internal");
+}
+
+/** Whether the edge is reached on loopback only: never on a cluster, whose NodePorts listen on every node address. */
+function onLoopbackOnly(raw: { bindAddress: string; target: "docker" | "kubernetes" }): boolean {
+  return raw.target === "docker" && isLoopback(raw.bindAddress);
 }
 
 /** Server certificate lifetime: short-lived leaves Caddy renews itself, or a 90-day generated one. */
@@ -92,7 +98,9 @@ function validityOf(mode: TlsMode, given: number | undefined): number {
 export function checkTls(raw: TlsCheckInput, ctx: CheckContext, issues: IssueList): void {
   const mode = tlsModeOf(raw);
   const tls = raw.tls;
-  if (mode === "off" && !isLoopback(raw.bindAddress)) {
+  if (mode === "off" && raw.target === "kubernetes") {
+    issues.add("regstack:tls.mode", '"off" serves registry logins in clear text, and NodePorts listen on every node address: use "internal" or "provided" on kubernetes');
+  } else if (mode === "off" && !isLoopback(raw.bindAddress)) {
     issues.add("regstack:tls.mode", `"off" serves registry logins in clear text; it is only allowed with a loopback regstack:bindAddress (got ${raw.bindAddress}); use "internal", "provided" or "acme"`);
   }
   if (mode === "off" && raw.edge.routing === "host") {
@@ -105,7 +113,7 @@ export function checkTls(raw: TlsCheckInput, ctx: CheckContext, issues: IssueLis
       issues.add("regstack:domain", `mode acme needs a public DNS name a public CA can validate, got ${domain ? `"${domain}"` : "none"}`);
     }
     if (tls.ips.length > 0) issues.add("regstack:tls.ips", "a public ACME CA does not issue certificates for IP addresses; remove them or use mode internal/provided");
-    if (raw.edge.routing === "port") {
+    if (raw.edge.routing === "port" && raw.target === "docker") {
       const ports = [raw.ports.registry, raw.ports.ui, ...raw.mirrors.map((m) => m.port)];
       if (ports.includes(80)) issues.add("regstack:ports", "port 80 is taken by the ACME HTTP challenge");
     }
@@ -151,7 +159,7 @@ function checkPems(certificate: { cert: string; key: string; ca?: string }, issu
   }
 }
 
-export function buildTls(raw: { tls: TlsRaw; bindAddress: string }): TlsSpec {
+export function buildTls(raw: { tls: TlsRaw; bindAddress: string; target: "docker" | "kubernetes" }): TlsSpec {
   const mode = tlsModeOf(raw);
   const t = raw.tls;
   return {

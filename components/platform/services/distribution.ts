@@ -25,6 +25,8 @@ export interface DistributionArgs {
   readonly keep: KeepPolicy;
   readonly resources: "registry" | "mirror";
   readonly dependsOn: readonly string[];
+  /** Ids of the services it connects to (Redis). */
+  readonly connectsTo: readonly string[];
 }
 
 export function distributionService(args: DistributionArgs): ServiceDescription {
@@ -45,7 +47,7 @@ export function distributionService(args: DistributionArgs): ServiceDescription 
     files: [
       { path: registryPaths.configFile(args.version), content: renderRegistryConfig({ ...args.config, version: args.version }), secret: false, onChange: "restart", mode: "0444" },
     ],
-    data: { path: registryPaths.dataDir, name: args.id, keep: args.keep, owner: REGISTRY_USER },
+    data: { path: registryPaths.dataDir, name: args.id, keep: args.keep, owner: REGISTRY_USER, size: args.component === "Registry" ? "images" : "cache" },
     scratch: [],
     ports: [
       { name: "http", port: registryPaths.port, published: false },
@@ -54,10 +56,9 @@ export function distributionService(args: DistributionArgs): ServiceDescription 
     probe: { kind: "http", port: registryPaths.debugPort, path: "/debug/health" },
     user: REGISTRY_USER,
     capabilities: [],
-    // Not read-only: the Docker target uploads config.yml, which a read-only root refuses; it runs
-    // unprivileged with no capabilities instead.
-    readOnlyRoot: false,
+    readOnlyRoot: true,
     resources: args.resources,
     dependsOn: args.dependsOn,
+    connectsTo: args.connectsTo,
   };
 }

@@ -21,11 +21,13 @@ export interface EdgeServiceArgs {
   readonly pullUsers: readonly string[];
   readonly anonymousPull: boolean;
   /** The maintenance volume and the flag file that stops writes (the registry's node, when a job freezes writes). */
-  readonly maintenance?: { readonly dir: string; readonly freezeFile: string };
+  readonly maintenance?: { readonly dir: string; readonly freezeFile: string; readonly beside: string };
   /** Caddy's state (issued leaves, ACME account). */
   readonly keep: KeepPolicy;
-  /** Ids of the services it proxies to. */
+  /** Ids of the services that must be up before it starts. */
   readonly dependsOn: readonly string[];
+  /** Ids of the services it proxies to. */
+  readonly connectsTo: readonly string[];
 }
 
 export function edgeService(args: EdgeServiceArgs): ServiceDescription {
@@ -54,8 +56,8 @@ export function edgeService(args: EdgeServiceArgs): ServiceDescription {
       { path: edgePaths.caddyfile, content: caddyfile, secret: false, onChange: "reload", mode: "0444" },
     ],
     watchedFile: edgePaths.caddyfile,
-    data: { path: edgePaths.dataDir, name: "edge", keep: args.keep },
-    sharedVolumes: args.maintenance ? [{ path: args.maintenance.dir, name: "maintenance", readOnly: true }] : [],
+    data: { path: edgePaths.dataDir, name: "edge", keep: args.keep, size: "small" },
+    sharedVolumes: args.maintenance ? [{ path: args.maintenance.dir, name: "maintenance", readOnly: true, beside: args.maintenance.beside }] : [],
     scratch: [
       { path: edgePaths.configDir, sizeMb: 8, mode: "0700" },
       { path: "/tmp", sizeMb: 16, mode: "1777" },
@@ -66,5 +68,6 @@ export function edgeService(args: EdgeServiceArgs): ServiceDescription {
     readOnlyRoot: true,
     resources: "edge",
     dependsOn: args.dependsOn,
+    connectsTo: args.connectsTo,
   };
 }

@@ -35,5 +35,6 @@ export function mirrorService(args: MirrorServiceArgs): ServiceDescription {
     keep: args.keep,
     resources: "mirror",
     dependsOn: [],
+    connectsTo: [],
   });
 }

@@ -29,9 +29,9 @@ export function redisService(spec: PlatformSpec, placement: string, password: Se
     probe: { kind: "exec", command: "redis-cli ping | grep -q PONG" },
     user: REDIS_USER,
     capabilities: [],
-    // Not read-only: its config files are uploads, which a read-only root refuses on Docker.
-    readOnlyRoot: false,
+    readOnlyRoot: true,
     resources: "redis",
     dependsOn: [],
+    connectsTo: [],
   };
 }

@@ -32,5 +32,6 @@ export function registryService(args: RegistryServiceArgs): ServiceDescription {
     keep: args.keep,
     resources: "registry",
     dependsOn: args.redisPassword ? [internalNames.redis] : [],
+    connectsTo: args.redisPassword ? [internalNames.redis] : [],
   });
 }

@@ -84,13 +84,14 @@ export function schedulerService(args: SchedulerServiceArgs): ServiceDescription
       : []),
   ];
   const repo = spec.backup?.repository;
-  const moreData: DataMount[] = [{ path: jobPaths.state, name: "jobs", keep: { protect: false, retain: true }, owner: REGISTRY_USER }];
+  const moreData: DataMount[] = [{ path: jobPaths.state, name: "jobs", keep: { protect: false, retain: true }, owner: REGISTRY_USER, size: "small" }];
   if (repo && repo.kind !== "url" && jobs.some((j) => j.mounts.includes("backup-repository"))) {
     moreData.push({
       path: jobPaths.repository,
       name: "backup",
       keep: args.repositoryKeep,
       owner: REGISTRY_USER,
+      size: "backup",
       ...(repo.kind === "path" ? { hostPath: repo.path } : {}),
     });
   }
@@ -111,7 +112,7 @@ export function schedulerService(args: SchedulerServiceArgs): ServiceDescription
       { path: registryPaths.dataDir, owner: internalNames.registry, what: "data", readOnly: false },
       ...args.configOf.map((c) => ({ path: `${jobPaths.platformConfig}/${c.service}`, owner: c.service, what: "config" as const, readOnly: true })),
     ],
-    sharedVolumes: freezes ? [{ path: jobPaths.maintenanceDir, name: "maintenance", readOnly: false }] : [],
+    sharedVolumes: freezes ? [{ path: jobPaths.maintenanceDir, name: "maintenance", readOnly: false, beside: internalNames.registry }] : [],
     programs: { dir: jobPaths.programs, borrow: borrowed(jobs) },
     scratch: [{ path: "/tmp", sizeMb: 64, mode: "1777" }],
     ports: [],
@@ -121,5 +122,7 @@ export function schedulerService(args: SchedulerServiceArgs): ServiceDescription
     readOnlyRoot: false,
     resources: "jobs",
     dependsOn: [internalNames.registry],
+    // The jobs read the registry's API (verify, sync) and empty Redis's cache after a restore.
+    connectsTo: [internalNames.registry, ...(spec.redis.enabled ? [internalNames.redis] : [])],
   };
 }

@@ -23,5 +23,6 @@ export function uiService(spec: PlatformSpec, placement: string): ServiceDescrip
     readOnlyRoot: false,
     resources: "ui",
     dependsOn: [internalNames.registry],
+    connectsTo: [internalNames.registry],
   };
 }

@@ -1,0 +1,98 @@
+/**
+ * Scheduled operations on a cluster: one CronJob per ScheduledJob, each a pod made from the job
+ * runner's description (the scheduler service Docker runs) that runs that one job with
+ * `scheduler.js run <job>`. Its lock, timeout, metrics and notifications are the scheduler's own;
+ * the group locks live on the runner's claim, which every job pod mounts, so backup, GC and
+ * retention never overlap. concurrencyPolicy Forbid keeps a job from overlapping itself. A job
+ * without a schedule (restore) is a suspended CronJob, run by hand with `kubectl create job --from`.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { KubernetesStorage, PodResources } from "../config/types";
+import { ServiceDescription } from "../platform/description";
+import { ScheduledJob } from "../platform/jobs";
+import { declareFiles, PodFiles } from "./files";
+import { serviceLabels } from "./labels";
+import { ClusterLookup, podTemplate } from "./podTemplate";
+import { claimName, claimSize, declareClaim } from "./storage";
+
+/** A schedule that never comes (February 31st), for jobs run by hand only. */
+const NEVER = "0 0 31 2 *";
+
+/** The CronJob of a scheduled operation. */
+export function cronJobName(job: ScheduledJob): string {
+  return `regstack-${job.name}`;
+}
+
+export interface JobRunnerArgs {
+  /** The pod every job runs in: scripts, env, mounts and borrowed programs. */
+  readonly runner: ServiceDescription;
+  /** Its command with the job's name and arguments added (`node scheduler.js run`). */
+  readonly runCommand: (job: ScheduledJob) => readonly string[];
+  readonly jobs: readonly ScheduledJob[];
+  readonly namespace: pulumi.Input<string>;
+  readonly provider: k8s.Provider;
+  readonly resources: PodResources;
+  readonly storage: KubernetesStorage;
+  readonly lookup: ClusterLookup;
+  readonly dependsOn: readonly pulumi.Resource[];
+}
+
+export class KubernetesJobs extends pulumi.ComponentResource {
+  public readonly files: PodFiles;
+  public readonly cronJobs: Record<string, k8s.batch.v1.CronJob> = {};
+
+  constructor(name: string, args: JobRunnerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("regstack:kubernetes:Jobs", name, {}, opts);
+    const d = args.runner;
+    const labels = serviceLabels(args.lookup.stack, d.id);
+    const base = { namespace: args.namespace, labels, provider: args.provider, parent: this };
+    this.files = declareFiles(name, { description: d, ...base });
+    const claims = (d.moreData ?? []).map((data) =>
+      declareClaim(`${name}-claim-${data.name}`, {
+        ...base,
+        name: claimName(data.name),
+        size: claimSize(data.size, args.storage),
+        accessMode: args.storage.accessMode,
+        storageClass: args.storage.storageClass,
+        keep: data.keep,
+      }),
+    );
+    for (const job of args.jobs) {
+      const spec = podTemplate({ description: d, files: this.files, resources: args.resources, lookup: args.lookup, args: args.runCommand(job), restartPolicy: "Never" });
+      this.cronJobs[job.name] = new k8s.batch.v1.CronJob(
+        `${name}-${job.name}`,
+        {
+          metadata: { name: cronJobName(job), namespace: args.namespace, labels: { ...labels, "regstack.io/job": job.name } },
+          spec: {
+            schedule: job.schedule ?? NEVER,
+            suspend: job.schedule === undefined,
+            // Schedules are UTC, as the scheduler's are on Docker.
+            timeZone: "Etc/UTC",
+            concurrencyPolicy: "Forbid",
+            // A run missed by more than ten minutes (the cluster was down) waits for the next one.
+            startingDeadlineSeconds: 600,
+            successfulJobsHistoryLimit: 3,
+            failedJobsHistoryLimit: 3,
+            jobTemplate: {
+              metadata: { labels },
+              spec: {
+                // A failed run is reported and waits for its next schedule; it is not retried at once.
+                backoffLimit: 0,
+                // The scheduler stops the job at its own timeout; this is the backstop.
+                activeDeadlineSeconds: job.timeoutSeconds + 300,
+                ttlSecondsAfterFinished: 7 * 24 * 3600,
+                template: {
+                  metadata: { labels: { ...labels, "regstack.io/job": job.name }, annotations: { "regstack.io/restart-checksum": this.files.checksum } },
+                  spec,
+                },
+              },
+            },
+          },
+        },
+        { parent: this, provider: args.provider, dependsOn: [...args.dependsOn, ...claims] },
+      );
+    }
+    this.registerOutputs({});
+  }
+}
