@@ -33,9 +33,14 @@ export function localRegistryHosting(endpoints: Endpoints, namespace: string, he
   });
 }
 
-export function declareLocalRegistryHosting(name: string, endpoints: Endpoints, namespace: string, stack: string, provider: k8s.Provider, parent: pulumi.Resource): k8s.core.v1.ConfigMap {
+/** Pods of a service: the registry scales out (on shared storage); everything else runs once. */
+export function replicasOf(d: ServiceDescription, registryReplicas: number): number {
+  return d.id === internalNames.registry ? registryReplicas : 1;
+}
+
+export function declareLocalRegistryHosting(prefix: string, endpoints: Endpoints, namespace: string, stack: string, provider: k8s.Provider, parent: pulumi.Resource): k8s.core.v1.ConfigMap {
   return new k8s.core.v1.ConfigMap(
-    name,
+    `${prefix}-local-registry-hosting`,
     {
       metadata: { name: "local-registry-hosting", namespace: "kube-public", labels: stackLabels(stack) },
       data: { "localRegistryHosting.v1": localRegistryHosting(endpoints, namespace, "https://kind.sigs.k8s.io/docs/user/local-registry/") },

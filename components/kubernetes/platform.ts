@@ -12,7 +12,7 @@ import { ServiceDescription } from "../platform/description";
 import { ScheduledJob } from "../platform/jobs";
 import { PlatformOutputs, platformOutputs } from "../platform/outputs";
 import { declareClientTrust, describePlatform, PlatformDescription } from "../platform/platform";
-import { declareLocalRegistryHosting, workloadNames } from "./conventions";
+import { declareLocalRegistryHosting, replicasOf, workloadNames } from "./conventions";
 import { cronJobName, KubernetesJobs } from "./cronJob";
 import { PodFiles } from "./files";
 import { stackLabels } from "./labels";
@@ -106,7 +106,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
           provider,
           resources: target.resources[d.resources],
           storage: target.storage,
-          replicas: d.component === "Registry" ? target.replicas : 1,
+          replicas: replicasOf(d, target.replicas),
           lookup,
           dependsOn,
         },
@@ -133,7 +133,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
       );
     }
     declareNetworkPolicies(`${name}-network`, { stack: spec.stack, services: description.services as ServiceDescription[], namespace: ns, provider, parent: this });
-    declareLocalRegistryHosting(`${name}-local-registry-hosting`, description.endpoints, target.namespace, spec.stack, provider, this);
+    declareLocalRegistryHosting(name, description.endpoints, target.namespace, spec.stack, provider, this);
 
     const clientStatus = declareClientTrust(name, description, this, edges);
     this.outputs = platformOutputs(description, clientStatus, (job) => runByHand(target.namespace, job));

@@ -1,8 +1,9 @@
 import { execFileSync, spawnSync } from "child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { testCredentials } from "../../offline/files";
+import { isKubernetesObject } from "../../offline/manifests";
 import { writeRendered } from "../../offline/render";
 import { evaluateStack } from "../../offline/run";
 import { placeholderSecret, ROOT } from "../../offline/stackConfig";
@@ -23,14 +24,22 @@ function run(script: string, args: string[]) {
   return spawnSync(TS_NODE, ["--transpile-only", path.join(ROOT, "scripts", script), ...args], { cwd: ROOT, encoding: "utf8" });
 }
 
+type Validated = { file: string; kind: string; name: string; ok: boolean; errors: string[] };
+/** Runs the manifest validator (kubernetes-models, in its own process: it is ESM-only). */
+function validate(targets: string[]): { status: number | null; results: Validated[] } {
+  const result = spawnSync(process.execPath, [path.join(ROOT, "check", "validateManifests.mjs"), ...targets], { cwd: ROOT, encoding: "utf8" });
+  const lines = result.stdout.split("\n").filter((l) => l.trim() !== "");
+  return { status: result.status, results: lines.map((l) => JSON.parse(l) as Validated) };
+}
+
 describe("npm run render", () => {
-  it("writes every file by service and path, with files.json (secret or not) and credentials.json", async () => {
+  it("writes every file by service and path, with files.json (secret or not), credentials.json, and a cluster stack's manifests", async () => {
     const out = tempDir("regstack-render-");
-    const result = run("render.ts", ["--stack", "nas", "--out", out]);
+    const result = run("render.ts", ["--stack", "k8s", "--out", out]);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
 
-    const evaluation = await evaluateStack("nas");
+    const evaluation = await evaluateStack("k8s");
     const expected = evaluation.files;
     type Entry = { service: string; path: string; file: string; mode: string; secret: boolean };
     const listing = JSON.parse(readFileSync(path.join(out, "files.json"), "utf8")) as Entry[];
@@ -49,7 +58,42 @@ describe("npm run render", () => {
     expect(secrets.map((l) => l.file).sort()).toEqual(["secrets/edge/etc/caddy/live/intermediate.key", "secrets/edge/etc/caddy/live/users", "secrets/redis/usr/local/etc/redis/auth.conf"]);
     const credentials = JSON.parse(readFileSync(path.join(out, "credentials.json"), "utf8"));
     expect(credentials).toEqual({ users: testCredentials(evaluation) });
-    expect(Object.keys(credentials.users).sort()).toEqual(["alice", "ci", "cluster"]);
+    expect(Object.keys(credentials.users).sort()).toEqual(["ci", "cluster"]);
+
+    // One manifest per Kubernetes object; Secrets apart, 0600; nothing secret among the others.
+    const objects = evaluation.resources.filter(isKubernetesObject);
+    const plain = readdirSync(path.join(out, "manifests"));
+    const secret = readdirSync(path.join(out, "secrets", "manifests"));
+    expect(plain.length + secret.length).toBe(objects.length);
+    expect(plain).toEqual(expect.arrayContaining(["storage-deployment-docker-registry.yaml", "storage-service-docker-registry-nodeport.yaml", "storage-persistentvolumeclaim-registry-storage.yaml", "kube-public-configmap-local-registry-hosting.yaml"]));
+    expect(secret.every((f) => f.startsWith("storage-secret-"))).toBe(true);
+    for (const f of secret) expect((statSync(path.join(out, "secrets", "manifests", f)).mode & 0o777).toString(8)).toBe("600");
+    for (const f of plain) expect(readFileSync(path.join(out, "manifests", f), "utf8")).not.toMatch(/PRIVATE KEY|\$2[aby]\$/);
+
+    // Every manifest validates against the API's schemas (kubernetes-models, the real validator).
+    const validated = validate([path.join(out, "manifests"), path.join(out, "secrets", "manifests")]);
+    expect(validated.results.filter((r) => !r.ok)).toEqual([]);
+    expect(validated.results.length).toBe(objects.length);
+    expect(validated.status).toBe(0);
+  });
+
+  it("the manifest validator refuses what the API server would (it is not a formality)", () => {
+    const dir = tempDir("regstack-manifests-");
+    writeFileSync(
+      path.join(dir, "deployment.yaml"),
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\nspec:\n  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n    spec: {containers: [{name: c, image: i, ports: [{containerPort: '5000'}]}]}\n",
+    );
+    writeFileSync(path.join(dir, "cronjob.yaml"), "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: y}\nspec: {schedule: '* * * * *', jobTemplate: {spec: {template: {spec: {}}}}}\n");
+    writeFileSync(path.join(dir, "unknown.yaml"), "apiVersion: v1\nkind: Pony\nmetadata: {name: z}\n");
+    const validated = validate([dir]);
+    expect(validated.status).toBe(1);
+    expect(validated.results.map((r) => [r.kind, r.ok])).toEqual([
+      ["CronJob", false],
+      ["Deployment", false],
+      ["Pony", false],
+    ]);
+    expect(validated.results[0].errors.join()).toContain("containers");
+    expect(validated.results[1].errors.join()).toContain("containerPort must be integer");
   });
 
   it("writes exactly what the evaluation described, keys and certificates included, and the client scripts", async () => {
