@@ -73,14 +73,19 @@ export function listenPorts(caddyfile: string): number[] {
 }
 
 /** Runs Debian's caddy from the edge files a stack rendered, in front of a local registry. */
-export async function startEdge(rendered: RenderedStack, work: string, registryPort: number, options: { maintenanceDir?: string } = {}): Promise<RunningEdge> {
+export async function startEdge(
+  rendered: RenderedStack,
+  work: string,
+  registryPort: number,
+  options: { maintenanceDir?: string; /** Listen on the rendered ports themselves (clients use the rendered addresses). */ samePorts?: boolean } = {},
+): Promise<RunningEdge> {
   const live = path.join(work, "edge-live");
   mkdirSync(live, { recursive: true });
   for (const [name, file] of edgeLiveFiles(rendered)) if (name !== "Caddyfile") copyFileSync(file, path.join(live, name));
   const original = readFileSync(path.join(edgeLiveDir(rendered), "Caddyfile"), "utf8");
   const listen = listenPorts(original);
   const ports = new Map<number, number>();
-  for (const p of listen) ports.set(p, await freePort());
+  for (const p of listen) ports.set(p, options.samePorts ? p : await freePort());
   const metricsPort = await freePort();
   // The local registry stands in for the registry and for every cache behind the edge.
   const caches = [...original.matchAll(/reverse_proxy (mirror-[a-z0-9-]+:\d+) /g)].map((m) => m[1]);
