@@ -6,7 +6,7 @@
 import { Evaluation } from "../../offline/engine";
 import { evaluateConfig, evaluateStack } from "../../offline/run";
 import { containsSecret, reveal } from "../../offline/secrets";
-import { readStackConfig, shippedStacks, stacksOn } from "../../offline/stackConfig";
+import { readStackConfig, stacksOn } from "../../offline/stackConfig";
 import { byName, CONTAINER, ofType, VOLUME } from "../support/resources";
 import { withKey } from "../support/config";
 import { jobPaths, registryPaths } from "../../components/render/paths";
@@ -18,7 +18,7 @@ const mounts = (e: Evaluation, name: string) => reveal(byName(e, name).inputs.vo
 
 const evaluations = new Map<string, Evaluation>();
 beforeAll(async () => {
-  for (const stack of shippedStacks()) evaluations.set(stack, await evaluateStack(stack));
+  for (const stack of stacksOn("docker")) evaluations.set(stack, await evaluateStack(stack));
 });
 
 describe.each(stacksOn("docker"))("scheduled operations on stack %s", (stack) => {

@@ -19,8 +19,8 @@ const pod = (limits: [string, string], requests: [string, string], role: string)
     {
       requests: section(
         {
-          memory: withDefault(str(memoryQuantity), requests[0], { type: "quantity", text: "Memory the scheduler reserves." }),
-          cpu: withDefault(str(cpuQuantity), requests[1], { type: "quantity", text: "CPU the scheduler reserves." }),
+          memory: withDefault(str(memoryQuantity), requests[0], { type: "quantity", text: "Memory reserved for it (the cluster places pods by their requests)." }),
+          cpu: withDefault(str(cpuQuantity), requests[1], { type: "quantity", text: "CPU reserved for it." }),
         },
         { type: "object", text: "Requests." },
       ),
@@ -57,11 +57,11 @@ export const kubernetesKeys = {
         {
           size: withDefault(str(storageQuantity), "10Gi", { type: "quantity", text: "Size of the claim `registry-storage`." }),
           cacheSize: withDefault(str(storageQuantity), "10Gi", { type: "quantity", text: "Size of each cache's claim." }),
-          backupSize: withDefault(str(storageQuantity), "20Gi", { type: "quantity", text: "Size of the claim `backup-repository` (when backups go to a claim)." }),
+          backupSize: withDefault(str(storageQuantity), "20Gi", { type: "quantity", text: "Size of the claim `backup-storage` (when backups go to a claim)." }),
           storageClass: optional(str(dnsLabel), { type: "name", default: "the cluster's default class", text: "Storage class of every claim (`local-path` on k3s, `standard` on kind)." }),
           accessMode: withDefault(oneOf(["ReadWriteOnce", "ReadWriteMany"] as const), "ReadWriteOnce", {
             type: "`ReadWriteOnce` or `ReadWriteMany`",
-            text: "Access mode of the registry's claim. With ReadWriteOnce the pods that share it (edge, jobs) run on the registry's node.",
+            text: "Access mode of every claim. With ReadWriteOnce the pods that share the registry's claim (the edge, the jobs) run on the registry's node; ReadWriteMany lets registry pods run on several nodes.",
           }),
         },
         { type: "object", text: "The claims regstack makes; all are retained by `pulumi destroy`." },
@@ -149,7 +149,7 @@ export function checkKubernetes(raw: KubernetesRaw, given: ReadonlySet<string>, 
     issues.add("regstack:tls.mode", `"acme" needs ports 80 and 443 on a public address, and NodePorts are ${rangeText}: use "internal" or "provided" on kubernetes`);
   }
   if (raw.backup.enabled && raw.backup.repository.startsWith("/")) {
-    issues.add("regstack:backup.repository", "a host path is not portable across cluster nodes: leave it out for a retained claim (`backup-repository`), or use rest: or s3:");
+    issues.add("regstack:backup.repository", "a host path is not portable across cluster nodes: leave it out for a retained claim (`backup-storage`), or use rest: or s3:");
   }
   if (k.replicas > 1) {
     if (k.storage.accessMode !== "ReadWriteMany") {
