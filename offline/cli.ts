@@ -7,6 +7,10 @@ export interface CliOptions {
   readonly configFile?: string;
   readonly json: boolean;
   readonly out?: string;
+  /** Run the policy pack over the plan. */
+  readonly policy: boolean;
+  /** What to compare against (preview): a git ref or a stack file. */
+  readonly against?: string;
 }
 
 /** A long flag with its value inline (`--stack=nas`) split in two; anything else is a flag without one. */
@@ -30,8 +34,8 @@ export class ReportedFailure extends Error {
 class HelpRequested extends Error {}
 
 /**
- * Parses `-s|--stack <name>` (or `--stack=<name>`), `--config-file <path>`, `--json`, `--out <dir>`
- * and `-h|--help`, as Pulumi's own flags read. A stack without a stack file is refused here, naming
+ * Parses `-s|--stack <name>` (or `--stack=<name>`), `--config-file <path>`, `--json`, `--out <dir>`,
+ * `--policy`, `--against <ref or file>` and `-h|--help`, as Pulumi's own flags read. A stack without a stack file is refused here, naming
  * the stack files there are.
  */
 export function parseArgs(argv: readonly string[], usage: string): CliOptions {
@@ -39,6 +43,8 @@ export function parseArgs(argv: readonly string[], usage: string): CliOptions {
   let configFile: string | undefined;
   let out: string | undefined;
   let json = false;
+  let policy = false;
+  let against: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = splitFlag(argv[i]);
     const value = (): string => {
@@ -55,6 +61,8 @@ export function parseArgs(argv: readonly string[], usage: string): CliOptions {
     else if (flag === "--config-file") configFile = value();
     else if (flag === "--out") out = value();
     else if (flag === "--json" && inline === undefined) json = true;
+    else if (flag === "--policy" && inline === undefined) policy = true;
+    else if (flag === "--against") against = value();
     else throw new UsageError(`unknown argument ${argv[i]}`);
   }
   if (!stack) throw new UsageError("--stack is required");
@@ -63,7 +71,7 @@ export function parseArgs(argv: readonly string[], usage: string): CliOptions {
     const known = shippedStacks();
     throw new UsageError(`no stack "${stack}": there is no Pulumi.${stack}.yaml (stack files here: ${known.map((s) => `Pulumi.${s}.yaml`).join(", ")}; or give --config-file <path>)`);
   }
-  return { stack, configFile, json, out };
+  return { stack, configFile, json, out, policy, against };
 }
 
 /**

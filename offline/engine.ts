@@ -81,6 +81,9 @@ export class EvaluationError extends Error {
 
 let running = false;
 
+/** Frames kept in stack traces while the offline engine evaluates (enough to place an error). */
+const OFFLINE_STACK_TRACE_LIMIT = 3;
+
 /**
  * Evaluates the program for one stack under Pulumi's mocks: no CLI, no Docker. Every resource is
  * captured with its inputs and options (the mock monitor's request carries them), and the stack's
@@ -89,6 +92,10 @@ let running = false;
 export async function evaluate(config: StackConfig, program: (observe: (d: PlatformDescription) => void) => Record<string, unknown>): Promise<Evaluation> {
   if (running) throw new Error("offline engine: one evaluation at a time");
   running = true;
+  // The SDK records a stack trace on every promise it makes (for leak reports at exit, which the
+  // offline engine never makes): most of an evaluation's time. Traces stay short while it runs.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = OFFLINE_STACK_TRACE_LIMIT;
   try {
     await pulumi.runtime.setMocks(
       {
@@ -149,6 +156,7 @@ export async function evaluate(config: StackConfig, program: (observe: (d: Platf
     const clientScripts = platform ? await describedClientScripts(platform) : [];
     return { stack: config.stack, resources: declared, outputs, platform, files, clientScripts };
   } finally {
+    Error.stackTraceLimit = stackTraceLimit;
     running = false;
   }
 }

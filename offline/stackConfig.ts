@@ -55,7 +55,12 @@ function replaceSecure(value: unknown, stack: string, keyPath: string, found: { 
 /** Reads a stack file (Pulumi.<stack>.yaml, or any file given with --config-file) into engine config. */
 export function readStackConfig(stack: string, file = stackFile(stack)): StackConfig {
   if (!existsSync(file)) throw new Error(`no stack file ${file}`);
-  const doc = (parse(readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  return parseStackFile(stack, readFileSync(file, "utf8"));
+}
+
+/** A stack file's text (as a git ref holds it) into engine config. */
+export function parseStackFile(stack: string, text: string): StackConfig {
+  const doc = (parse(text) ?? {}) as { config?: Record<string, unknown> };
   const values: Record<string, string> = {};
   const secretKeys: string[] = [];
   for (const [key, raw] of Object.entries(doc.config ?? {})) {

@@ -7,7 +7,7 @@ import { existsSync } from "fs";
 import { PrivateEngine } from "../e2e/engine";
 import { print, runCommand, UsageError } from "../offline/cli";
 
-const USAGE = "usage: ts-node scripts/e2e-cleanup.ts <directory>";
+const USAGE = "usage: node -r sucrase/register/ts scripts/e2e-cleanup.ts <directory>";
 
 runCommand(USAGE, async () => {
   const dir = process.argv[2];

@@ -1,16 +1,19 @@
 /**
- * npm run plan -- --stack <name> [--config-file <path>] [--json]
- * Evaluates the program for a stack under the offline engine and prints the resource tree.
+ * npm run plan -- --stack <name> [--config-file <path>] [--json] [--policy]
+ * Evaluates the program for a stack under the offline engine and prints the resource tree; with
+ * --policy, runs the policy pack over it and exits non-zero on a mandatory violation.
  */
 import { CapturedResource } from "../offline/engine";
-import { parseArgs, print, runCommand } from "../offline/cli";
+import { parseArgs, print, ReportedFailure, runCommand } from "../offline/cli";
+import { formatViolations, runPolicies } from "../offline/policy";
 import { mask, reveal } from "../offline/secrets";
 import { evaluateStack } from "../offline/run";
 
 const USAGE = [
-  "usage: npm run plan -- -s|--stack <name> [--config-file <path>] [--json]",
+  "usage: npm run plan -- -s|--stack <name> [--config-file <path>] [--json] [--policy]",
   "  Evaluates the stack offline (Pulumi's mocks, no CLI) and prints its resources and outputs.",
   "  --json   the whole plan as JSON (secrets masked), e.g. for jq",
+  "  --policy run the policy pack (policies/) over the plan; exits 1 on a mandatory violation",
 ].join("\n");
 
 /** Long values (scripts, certificates) shown by size in the tree, so no line runs to kilobytes. */
@@ -101,10 +104,16 @@ runCommand(USAGE, async () => {
     protect: r.protect,
     retainOnDelete: r.retainOnDelete,
   }));
+  const violations = options.policy ? runPolicies(evaluation) : undefined;
+  const mandatory = (violations ?? []).filter((v) => v.enforcementLevel === "mandatory").length;
   if (options.json) {
-    await print(JSON.stringify({ stack: evaluation.stack, resources, outputs: mask(evaluation.outputs) }, null, 2));
-    return;
+    await print(JSON.stringify({ stack: evaluation.stack, resources, outputs: mask(evaluation.outputs), ...(violations ? { violations } : {}) }, null, 2));
+  } else {
+    const outputs = Object.entries(mask(evaluation.outputs) as Record<string, unknown>).flatMap(([k, v]) => outputLines(k, v));
+    const policy = violations
+      ? ["", `policy pack (policies/): ${violations.length === 0 ? "no violations" : `${violations.length} violation${violations.length === 1 ? "" : "s"}, ${mandatory} mandatory`}`, ...formatViolations(violations).map((l) => `  ${l}`)]
+      : [];
+    await print([`stack ${evaluation.stack}: ${resources.length} resources`, ...treeLines(evaluation.resources), "", "outputs:", ...outputs, ...policy].join("\n"));
   }
-  const outputs = Object.entries(mask(evaluation.outputs) as Record<string, unknown>).flatMap(([k, v]) => outputLines(k, v));
-  await print([`stack ${evaluation.stack}: ${resources.length} resources`, ...treeLines(evaluation.resources), "", "outputs:", ...outputs].join("\n"));
+  if (mandatory > 0) throw new ReportedFailure(`stack ${evaluation.stack}: ${mandatory} mandatory policy violation${mandatory === 1 ? "" : "s"}`);
 });

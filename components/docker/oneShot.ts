@@ -19,6 +19,9 @@ export interface OneShotArgs {
   readonly asEntrypoint?: boolean;
 }
 
+/** A one-shot's memory limit (MB): busybox copying, chowning or installing files needs little. */
+export const ONE_SHOT_MEMORY_MB = 64;
+
 export function oneShotContainer(name: string, runtime: HostRuntime, args: OneShotArgs, opts: pulumi.CustomResourceOptions): docker.Container {
   return new docker.Container(
     name,
@@ -30,6 +33,7 @@ export function oneShotContainer(name: string, runtime: HostRuntime, args: OneSh
       mustRun: false,
       restart: "no",
       networkMode: "none",
+      memory: ONE_SHOT_MEMORY_MB,
       volumes: args.volumes,
       uploads: args.uploads,
       labels: [
@@ -60,6 +64,8 @@ export interface FileInstallerArgs {
   readonly files: readonly InstalledFile[];
   /** A file the service watches, touched after the install so that it reloads (when it exists). */
   readonly touch?: string;
+  /** uid:gid the files are given to (the service's user), when it runs unprivileged. */
+  readonly owner?: string;
 }
 
 /**
@@ -76,6 +82,7 @@ export function fileInstaller(name: string, runtime: HostRuntime, args: FileInst
       script: installFilesScript(
         args.files.map((f) => ({ staged: staged(f.path), target: f.path, mode: f.mode })),
         args.touch,
+        args.owner,
       ),
       volumes: [{ volumeName: args.volume, containerPath: args.mountPath }],
       uploads: args.files.map((f) => ({ file: staged(f.path), content: f.secret ? pulumi.secret(f.content) : f.content })),

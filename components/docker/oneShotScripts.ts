@@ -12,9 +12,11 @@ export interface StagedFile {
  * (Caddy's --watch) never sees a half-written file. Then, when `touch` is given and exists, its
  * modification time is renewed: the file a service watches, so that it reloads the files it imports
  * (Caddy 2.6 reloads on the main file's mtime only; 2.7 and later compare the adapted config).
+ * With `owner` (uid:gid) the files are the service's own: an unprivileged service reads its 0440 secrets.
  */
-export function installFilesScript(files: readonly StagedFile[], touch?: string): string {
-  const installs = files.map((f) => `cp ${f.staged} ${f.target}.new && chmod ${f.mode} ${f.target}.new && mv -f ${f.target}.new ${f.target}`);
+export function installFilesScript(files: readonly StagedFile[], touch?: string, owner?: string): string {
+  const chown = (f: StagedFile) => (owner ? ` && chown ${owner} ${f.target}.new` : "");
+  const installs = files.map((f) => `cp ${f.staged} ${f.target}.new${chown(f)} && chmod ${f.mode} ${f.target}.new && mv -f ${f.target}.new ${f.target}`);
   if (touch) installs.push(`{ [ ! -e ${touch} ] || touch ${touch}; }`);
   return installs.join(" && ");
 }

@@ -124,7 +124,7 @@ export class DockerService extends pulumi.ComponentResource {
       const secrets = reloadable.filter((f) => f.secret);
       const plain = reloadable.filter((f) => !f.secret);
       const install = (suffix: string, files: readonly ServiceFile[], after: pulumi.Resource[], touch?: string) =>
-        fileInstaller(`${name}-${suffix}`, runtime, { image: args.toolsImage, volume: live.name, mountPath: liveDir, files, touch }, { parent: this, dependsOn: after });
+        fileInstaller(`${name}-${suffix}`, runtime, { image: args.toolsImage, volume: live.name, mountPath: liveDir, files, touch, owner: d.user }, { parent: this, dependsOn: after });
       // The secret files alone may change (a new user): their installer then touches the watched file.
       const secretInstaller = secrets.length > 0 ? install("secret-writer", secrets, [], d.watchedFile) : undefined;
       this.installer = plain.length > 0 ? install("writer", plain, secretInstaller ? [secretInstaller] : []) : secretInstaller;

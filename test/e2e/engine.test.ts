@@ -3,6 +3,7 @@ import { spawnSync } from "child_process";
 import { existsSync, readFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import { ROOT } from "../../offline/stackConfig";
+import { TS_RUN } from "../support/scripts";
 import { linkExists, PrivateEngine } from "../../e2e/engine";
 
 /** Whether a process has ended (gone, or a zombie waiting for its parent). */
@@ -43,7 +44,7 @@ describe("private Docker engine", () => {
     }
     const pids = engines.map((e) => Number(readFileSync(`${e.root}/docker.pid`, "utf8")));
     expect(new Set(bridges).size).toBe(2);
-    const down = spawnSync(path.join(ROOT, "node_modules/.bin/ts-node"), ["--transpile-only", "scripts/e2e-down.ts"], { cwd: ROOT, encoding: "utf8" });
+    const down = spawnSync(process.execPath, [...TS_RUN, "scripts/e2e-down.ts"], { cwd: ROOT, encoding: "utf8" });
     expect(down.status).toBe(0);
     for (const e of engines) {
       expect(down.stdout).toContain(`stopped engine ${e.id}`);
@@ -71,10 +72,9 @@ describe("private Docker engine", () => {
 });
 
 describe("npm run e2e:up", () => {
-  const TS_NODE = path.join(ROOT, "node_modules/.bin/ts-node");
-  const up = (...args: string[]) => spawnSync(TS_NODE, ["--transpile-only", "scripts/e2e-up.ts", ...args], { cwd: ROOT, encoding: "utf8", timeout: 600000 });
-  const down = () => spawnSync(TS_NODE, ["--transpile-only", "scripts/e2e-down.ts"], { cwd: ROOT, encoding: "utf8" });
-  const check = (...args: string[]) => spawnSync(TS_NODE, ["--transpile-only", "scripts/check.ts", ...args], { cwd: ROOT, encoding: "utf8" });
+  const up = (...args: string[]) => spawnSync(process.execPath, [...TS_RUN, "scripts/e2e-up.ts", ...args], { cwd: ROOT, encoding: "utf8", timeout: 600000 });
+  const down = () => spawnSync(process.execPath, [...TS_RUN, "scripts/e2e-down.ts"], { cwd: ROOT, encoding: "utf8" });
+  const check = (...args: string[]) => spawnSync(process.execPath, [...TS_RUN, "scripts/check.ts", ...args], { cwd: ROOT, encoding: "utf8" });
   afterAll(() => down());
 
   it.each([

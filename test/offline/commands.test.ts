@@ -7,8 +7,8 @@ import { isKubernetesObject } from "../../offline/manifests";
 import { writeRendered } from "../../offline/render";
 import { evaluateStack } from "../../offline/run";
 import { placeholderSecret, ROOT } from "../../offline/stackConfig";
+import { TS_RUN } from "../support/scripts";
 
-const TS_NODE = path.join(ROOT, "node_modules", ".bin", "ts-node");
 
 /** Temporary directories this file makes, removed after it. */
 const made: string[] = [];
@@ -21,7 +21,7 @@ afterAll(() => {
   for (const dir of made) rmSync(dir, { recursive: true, force: true });
 });
 function run(script: string, args: string[]) {
-  return spawnSync(TS_NODE, ["--transpile-only", path.join(ROOT, "scripts", script), ...args], { cwd: ROOT, encoding: "utf8" });
+  return spawnSync(process.execPath, [...TS_RUN, path.join(ROOT, "scripts", script), ...args], { cwd: ROOT, encoding: "utf8" });
 }
 
 type Validated = { file: string; kind: string; name: string; ok: boolean; errors: string[] };
@@ -140,7 +140,7 @@ describe("npm run render", () => {
 
 describe("npm run plan", () => {
   it("--json prints stack, resources with options and outputs, secrets masked", async () => {
-    const stdout = execFileSync(TS_NODE, ["--transpile-only", "scripts/plan.ts", "--stack", "local", "--json"], { cwd: ROOT, encoding: "utf8" });
+    const stdout = execFileSync(process.execPath, [...TS_RUN, "scripts/plan.ts", "--stack", "local", "--json"], { cwd: ROOT, encoding: "utf8" });
     const plan = JSON.parse(stdout);
     expect(plan.stack).toBe("local");
     const registry = plan.resources.find((r: { name: string }) => r.name === "regstack-registry-container");

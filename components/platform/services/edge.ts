@@ -30,6 +30,15 @@ export interface EdgeServiceArgs {
   readonly connectsTo: readonly string[];
 }
 
+/**
+ * The unprivileged user the edge runs as when it listens on no privileged port (every stack but one
+ * with host routing on 443 or ACME's port 80): its state and files are handed to it.
+ */
+export const EDGE_USER = "10600:10600";
+
+/** Below this port a listener needs root's NET_BIND_SERVICE. */
+const FIRST_UNPRIVILEGED_PORT = 1024;
+
 export function edgeService(args: EdgeServiceArgs): ServiceDescription {
   const caddyfile = renderCaddyfile({ tls: args.tls, pullUsers: args.pullUsers, anonymousPull: args.anonymousPull, sites: args.sites, freezeFile: args.maintenance?.freezeFile });
   const sitePorts = [...new Set(args.sites.map((s) => s.port))].sort((a, b) => a - b);
@@ -38,6 +47,10 @@ export function edgeService(args: EdgeServiceArgs): ServiceDescription {
     ...sitePorts.map((p) => ({ name: `site-${p}`, port: p, published: true })),
     { name: "metrics", port: edgePaths.metricsPort, published: false },
   ];
+  // On privileged ports Caddy keeps the image's root user with the few capabilities it needs;
+  // otherwise it runs as its own user with none.
+  const unprivileged = ports.every((p) => p.port >= FIRST_UNPRIVILEGED_PORT);
+  const uid = Number(EDGE_USER.split(":")[0]);
   return {
     id: args.id,
     role: "edge",
@@ -56,15 +69,15 @@ export function edgeService(args: EdgeServiceArgs): ServiceDescription {
       { path: edgePaths.caddyfile, content: caddyfile, secret: false, onChange: "reload", mode: "0444" },
     ],
     watchedFile: edgePaths.caddyfile,
-    data: { path: edgePaths.dataDir, name: "edge", keep: args.keep, size: "small" },
+    data: { path: edgePaths.dataDir, name: "edge", keep: args.keep, size: "small", ...(unprivileged ? { owner: EDGE_USER } : {}) },
     sharedVolumes: args.maintenance ? [{ path: args.maintenance.dir, name: "maintenance", readOnly: true, beside: args.maintenance.beside }] : [],
     scratch: [
-      { path: edgePaths.configDir, sizeMb: 8, mode: "0700" },
+      { path: edgePaths.configDir, sizeMb: 8, mode: "0700", ...(unprivileged ? { uid } : {}) },
       { path: "/tmp", sizeMb: 16, mode: "1777" },
     ],
     ports,
     probe: { kind: "http", port: edgePaths.metricsPort, path: "/metrics" },
-    capabilities: ["NET_BIND_SERVICE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "SETUID", "SETGID"],
+    ...(unprivileged ? { user: EDGE_USER, capabilities: [] } : { capabilities: ["NET_BIND_SERVICE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "SETUID", "SETGID"] }),
     readOnlyRoot: true,
     resources: "edge",
     dependsOn: args.dependsOn,

@@ -119,7 +119,9 @@ export function schedulerService(args: SchedulerServiceArgs): ServiceDescription
     probe: { kind: "exec", command: `find ${jobPaths.heartbeat} -mmin -3 | grep -q .` },
     user: REGISTRY_USER,
     capabilities: [],
-    readOnlyRoot: false,
+    // The jobs write only to their state, scratch and the registry's data (restic's cache and
+    // regsync's HOME are under the state directory).
+    readOnlyRoot: true,
     resources: "jobs",
     dependsOn: [internalNames.registry],
     // The jobs read the registry's API (verify, sync) and empty Redis's cache after a restore.

@@ -1,0 +1,60 @@
+/**
+ * An edge reached beyond loopback serves TLS: a Docker edge publishing on a non-loopback address, or
+ * a Kubernetes edge behind a NodePort (every node address), has no plain `http://` site on those
+ * ports in the Caddyfile it runs. Plain HTTP is only for a loopback-only stack.
+ */
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { at, list, record, UNKNOWN } from "./props";
+import { DOCKER_CONTAINER, dockerLabel, K8S_CONFIG_MAP, K8S_SERVICE } from "./workloads";
+
+/** Ports with a plain-HTTP site in a Caddyfile (`http://…:port {`). */
+export function plainHttpPorts(caddyfile: string): number[] {
+  return [...caddyfile.matchAll(/^http:\/\/[^\s{,]*:(\d+)[\s,{]/gm)].map((m) => Number(m[1]));
+}
+
+function caddyfileUploadedBeside(edge: PolicyResource, resources: readonly PolicyResource[]): unknown {
+  for (const r of resources) {
+    if (r.type !== DOCKER_CONTAINER || r.parent === undefined || r.parent.urn !== edge.parent?.urn) continue;
+    for (const u of list(at(r.props, "uploads"))) {
+      const file = at(u, "file");
+      if (typeof file === "string" && file.endsWith("/Caddyfile")) return at(u, "content");
+    }
+  }
+  return undefined;
+}
+
+const loopback = (ip: unknown) => typeof ip === "string" && /^127\./.test(ip);
+
+export const tlsBeyondLoopback: StackValidationPolicy = {
+  name: "tls-beyond-loopback",
+  description: "TLS is required whenever the edge publishes beyond loopback.",
+  enforcementLevel: "mandatory",
+  remediationSteps: 'Use regstack:tls.mode "internal", "provided" or "acme" for a LAN bind or a cluster; "off" is only for a loopback regstack:bindAddress.',
+  validateStack: (args, reportViolation) => {
+    for (const r of args.resources) {
+      if (r.type === DOCKER_CONTAINER && dockerLabel(r.props, "io.regstack.role") === "edge") {
+        const wide = list(at(r.props, "ports")).filter((p) => !loopback(at(p, "ip")));
+        if (wide.length === 0) continue;
+        const caddyfile = caddyfileUploadedBeside(r, args.resources);
+        if (typeof caddyfile !== "string") {
+          reportViolation(`${r.name}: publishes beyond loopback and its Caddyfile ${caddyfile === UNKNOWN ? "is unknown at preview" : "was not found"}, so TLS cannot be shown.`, r.urn);
+          continue;
+        }
+        const plain = plainHttpPorts(caddyfile);
+        for (const p of wide) if (plain.includes(Number(at(p, "internal")))) reportViolation(`${r.name}: serves plain HTTP on port ${String(at(p, "internal"))}, published on ${String(at(p, "ip") ?? "every address")}.`, r.urn);
+      }
+      if (r.type === K8S_SERVICE && ["NodePort", "LoadBalancer"].includes(String(at(r.props, "spec", "type")))) {
+        const component = record(at(r.props, "spec", "selector"))["app.kubernetes.io/component"];
+        const config = args.resources.find((c) => c.type === K8S_CONFIG_MAP && record(at(c.props, "metadata", "labels"))["app.kubernetes.io/component"] === component && typeof at(c.props, "data", "Caddyfile") === "string");
+        if (!config) {
+          reportViolation(`${r.name}: exposes ${String(component)} on every node address, and no Caddyfile of it was found to show TLS.`, r.urn);
+          continue;
+        }
+        const plain = plainHttpPorts(String(at(config.props, "data", "Caddyfile")));
+        for (const p of list(at(r.props, "spec", "ports"))) {
+          if (plain.includes(Number(at(p, "targetPort") ?? at(p, "port")))) reportViolation(`${r.name}: port ${String(at(p, "port"))} is plain HTTP on every node address.`, r.urn);
+        }
+      }
+    }
+  },
+};

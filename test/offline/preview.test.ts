@@ -1,0 +1,116 @@
+/**
+ * The offline preview of a config edit: what is created, updated, replaced (and by which inputs) or
+ * deleted, and which lines of which rendered file change, with generated values stable between the
+ * two evaluations and secret files never shown.
+ */
+import { spawnSync } from "child_process";
+import * as path from "path";
+import { lineDiff } from "../../offline/lineDiff";
+import { runPolicies } from "../../offline/policy";
+import { composeReport, GITHUB_COMMENT_LIMIT, mandatoryCount, REPORT_MARKER } from "../../offline/prReport";
+import { formatPreview, Preview, previewOf } from "../../offline/preview";
+import { replacingChanges } from "../../offline/replacement";
+import { evaluateConfig } from "../../offline/run";
+import { readStackConfig, ROOT } from "../../offline/stackConfig";
+import { TS_RUN } from "../support/scripts";
+import { keyValue, withKey } from "../support/config";
+
+const nas = readStackConfig("nas");
+
+describe("the offline preview", () => {
+  it("adding a push user on nas: its password and salt are created, the edge's users file changes, nothing else is replaced", async () => {
+    const before = await evaluateConfig(nas);
+    const after = await evaluateConfig(withKey(nas, "users", [...keyValue<object[]>(nas, "users"), { name: "dev", role: "push" }]));
+    const p = previewOf(before, after);
+    expect(p.resources.map((r) => `${r.step} ${r.name}`)).toEqual(["create regstack-users-dev-password", "create regstack-users-dev-salt", "replace regstack-edge-secret-writer"]);
+    // The one-shot that writes the users file is what a new user replaces: no service restarts.
+    expect(p.resources[2].replacedBy).toEqual(["uploads"]);
+    expect(p.files).toEqual([{ service: "edge", path: "/etc/caddy/live/users", step: "update", secret: true, lines: [] }]);
+    const text = formatPreview(p).join("\n");
+    expect(text).toContain("Resources: 2 to create, 0 to update, 1 to replace, 0 to delete");
+    expect(text).toContain("update edge /etc/caddy/live/users (secret: content not shown)");
+    expect(text).not.toMatch(/\$2[aby]\$/);
+
+    // The pull-request comment: a row per stack, the preview in a collapsed block, the marker it is found by.
+    const comment = composeReport([{ stack: "nas", preview: p, violations: runPolicies(after) }], "origin/main");
+    expect(comment.startsWith(REPORT_MARKER)).toBe(true);
+    expect(comment).toContain("| nas | 2 | 0 | 1 | 0 | 1 | passes |");
+    expect(comment).toContain("<details><summary>nas</summary>");
+    expect(comment).toContain("+- replace docker:index/container:Container  regstack-edge-secret-writer");
+  });
+
+  it("keeps the pull-request comment under GitHub's limit however large the previews, saying what was cut", () => {
+    const huge: Preview = {
+      resources: Array.from({ length: 3000 }, (_, i) => ({ step: "create" as const, type: "docker:index/container:Container", name: `regstack-thing-${i}`, changed: [], replacedBy: [] })),
+      files: [{ service: "edge", path: "/etc/caddy/live/Caddyfile", step: "update", secret: false, lines: Array.from({ length: 5000 }, (_, i) => `+ line ${i}`) }],
+      unchanged: 0,
+    };
+    const violation = { policy: "memory-limits", enforcementLevel: "mandatory" as const, resource: "x", message: "x: no memory limit." };
+    const comment = composeReport(["dev", "k8s", "local", "nas"].map((stack) => ({ stack, preview: huge, violations: [violation] })), "origin/main");
+    expect(comment.length).toBeLessThan(GITHUB_COMMENT_LIMIT);
+    expect(comment).toContain("| nas | 3000 | 0 | 0 | 0 | 1 | **1 mandatory**, 0 advisory |");
+    expect(comment).toContain("… cut to fit the comment: run npm run preview -- --stack k8s --against origin/main");
+    expect(comment.match(/<\/details>/g)?.length).toBe(4);
+    expect(mandatoryCount(["a", "b"].map((stack) => ({ stack, violations: [violation] })))).toBe(2);
+  });
+
+  it("adding a cache on nas: exactly its resources are created, and the edge (a new published port) restarts with its new site", async () => {
+    const before = await evaluateConfig(nas);
+    const after = await evaluateConfig(withKey(nas, "mirrors", [...keyValue<object[]>(nas, "mirrors"), { name: "gcr", upstream: "https://gcr.io", port: 5009 }]));
+    const p = previewOf(before, after);
+    expect(p.resources.filter((r) => r.step === "create").map((r) => r.name)).toEqual(["regstack-mirror-gcr-container", "regstack-mirror-gcr-http-secret", "regstack-mirror-gcr-prepare"]);
+    expect(p.resources.filter((r) => r.step !== "create").map((r) => `${r.step} ${r.name} ${r.replacedBy.join(",")}`)).toEqual([
+      "replace regstack-edge-container ports",
+      "replace regstack-edge-writer uploads",
+    ]);
+    const caddyfile = p.files.find((f) => f.path === "/etc/caddy/live/Caddyfile")!;
+    expect(caddyfile.lines.filter((l) => l.startsWith("+ ")).join("\n")).toContain(":5009");
+    expect(caddyfile.lines.some((l) => l.startsWith("- "))).toBe(false);
+    expect(p.files.map((f) => `${f.step} ${f.service} ${f.path}`)).toEqual(expect.arrayContaining(["create mirror-gcr /etc/distribution/config.yml"]));
+  });
+
+  it("a registry setting on k8s updates ConfigMaps and Deployments in place (a rolling restart), replacing nothing", async () => {
+    const k8s = readStackConfig("k8s");
+    const before = await evaluateConfig(k8s);
+    const after = await evaluateConfig(withKey(k8s, "registry", { logLevel: "debug" }));
+    const p = previewOf(before, after);
+    // The log level is the caches' too; the jobs carry the registry's config for garbage collection.
+    expect(p.resources.map((r) => `${r.step} ${r.name}`)).toEqual([
+      "update regstack-jobs-backup",
+      "update regstack-jobs-backup-check",
+      "update regstack-jobs-config",
+      "update regstack-jobs-drill",
+      "update regstack-jobs-gc",
+      "update regstack-jobs-restore",
+      "update regstack-mirror-dockerhub-config",
+      "update regstack-mirror-dockerhub-deployment",
+      "update regstack-mirror-ghcr-config",
+      "update regstack-mirror-ghcr-deployment",
+      "update regstack-registry-config",
+      "update regstack-registry-deployment",
+    ]);
+    expect(p.files.find((f) => f.service === "registry")!.lines).toEqual(expect.arrayContaining(["-   level: info", "+   level: debug"]));
+  });
+
+  it("knows which changes replace: Docker containers on most inputs, Kubernetes objects on immutable fields only", () => {
+    expect(replacingChanges("docker:index/container:Container", ["memory", "restart"])).toEqual([]);
+    expect(replacingChanges("docker:index/container:Container", ["envs", "memory"])).toEqual(["envs"]);
+    expect(replacingChanges("kubernetes:apps/v1:Deployment", ["spec.template.metadata.annotations.x"])).toEqual([]);
+    expect(replacingChanges("kubernetes:apps/v1:Deployment", ["spec.selector.matchLabels.a"])).toEqual(["spec.selector"]);
+    expect(replacingChanges("kubernetes:core/v1:PersistentVolumeClaim", ["spec.resources.requests.storage"])).toEqual([]);
+    expect(replacingChanges("kubernetes:core/v1:PersistentVolumeClaim", ["spec.storageClassName"])).toEqual(["spec.storageClassName"]);
+  });
+
+  it("diffs lines as a person reads them: removals before additions, kept lines kept", () => {
+    expect(lineDiff("a\nb\nc", "a\nB\nc").map((l) => `${l.kind}${l.text}`)).toEqual([" a", "-b", "+B", " c"]);
+  });
+
+  it("npm run preview compares with a git ref: the committed stack file against itself changes nothing", () => {
+    const result = spawnSync(process.execPath, [...TS_RUN, path.join(ROOT, "scripts", "preview.ts"), "--stack", "local", "--against", "HEAD"], { cwd: ROOT, encoding: "utf8" });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("preview of stack local: Pulumi.local.yaml against HEAD");
+    expect(result.stdout).toMatch(/Resources: 0 to create, 0 to update, 0 to replace, 0 to delete, \d+ unchanged/);
+    expect(result.stdout).toContain("Rendered files: no change");
+  });
+});
