@@ -1,14 +1,14 @@
 /**
- * What a config change does, as `pulumi preview --diff` would show it: two evaluations of the program
- * under the offline engine (the stack file as it is, and as it was), compared resource by resource
+ * What a change does, as `pulumi preview --diff` would show it: two snapshots of evaluations under the
+ * offline engine (the stack as it is, and as it was: another stack file, or the program and stack file
+ * at a git ref, see baseline.ts), compared resource by resource
  * (create, update in place, replace with the inputs that force it, delete) and file by file (the
  * changed lines of every rendered file; a secret file's lines are never shown). Generated values are
  * the same in both evaluations, so only what the edit changes shows.
  */
-import { CapturedResource, Evaluation } from "./engine";
 import { changedLines } from "./lineDiff";
 import { changedPaths, replacingChanges } from "./replacement";
-import { reveal } from "./secrets";
+import { Snapshot, SnapshotResource } from "./snapshot";
 
 export type Step = "create" | "update" | "replace" | "delete";
 
@@ -40,16 +40,16 @@ export interface Preview {
 const STEP_ORDER: readonly Step[] = ["create", "update", "replace", "delete"];
 
 /** Resources the engine acts on (components have no inputs of their own). */
-const acted = (e: Evaluation) => new Map(e.resources.filter((r) => r.custom).map((r) => [r.urn, r]));
+const acted = (e: Snapshot) => new Map(e.resources.filter((r) => r.custom).map((r) => [r.urn, r]));
 
-function changeOf(before: CapturedResource, after: CapturedResource): ResourceChange | undefined {
-  const changed = changedPaths(reveal(before.inputs), reveal(after.inputs));
+function changeOf(before: SnapshotResource, after: SnapshotResource): ResourceChange | undefined {
+  const changed = changedPaths(before.inputs, after.inputs);
   if (changed.length === 0) return undefined;
   const replacedBy = replacingChanges(after.type, changed);
   return { step: replacedBy.length > 0 ? "replace" : "update", type: after.type, name: after.name, changed, replacedBy };
 }
 
-export function previewOf(before: Evaluation, after: Evaluation): Preview {
+export function previewOf(before: Snapshot, after: Snapshot): Preview {
   const a = acted(before);
   const b = acted(after);
   const resources: ResourceChange[] = [];

@@ -1,22 +1,23 @@
 /**
  * npm run pr-report -- --against <git ref> --out <file>
- * The pull-request report: every shipped stack previewed against its stack file at the ref, and run
- * through the policy pack, written as one Markdown comment. Writes `mandatory=<n>` to $GITHUB_OUTPUT
+ * The pull-request report: every shipped stack previewed against the ref (its program and stack file,
+ * in a worktree) and run through the policy pack, written as one Markdown comment. Writes `mandatory=<n>` to $GITHUB_OUTPUT
  * when it is set; the workflow fails after posting the comment when n is not 0.
  */
-import { execFileSync } from "child_process";
-import { appendFileSync, writeFileSync } from "fs";
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import { print, runCommand, splitFlag, UsageError } from "../offline/cli";
 import { runPolicies } from "../offline/policy";
 import { composeReport, mandatoryCount, StackReport } from "../offline/prReport";
+import { snapshotIn, withWorktree } from "../offline/baseline";
 import { previewOf } from "../offline/preview";
 import { evaluateConfig } from "../offline/run";
-import { parseStackFile, readStackConfig, ROOT, shippedStacks } from "../offline/stackConfig";
+import { emptySnapshot, snapshotOf } from "../offline/snapshot";
+import { parseStackFile, readStackConfig, shippedStacks } from "../offline/stackConfig";
 
 const USAGE = [
   "usage: npm run pr-report -- --against <git ref> --out <file>",
-  "  Previews every shipped stack against its stack file at the ref and runs the policy pack over it;",
+  "  Previews every shipped stack against the ref (its program and stack file) and runs the policy pack;",
   "  writes the Markdown comment to <file> and mandatory=<n> to $GITHUB_OUTPUT when set.",
 ].join("\n");
 
@@ -34,24 +35,21 @@ function options(argv: readonly string[]): { against: string; out: string } {
   return { against, out };
 }
 
-/** The stack file's text at the ref, or undefined when the ref does not have it. */
-function atRef(ref: string, stack: string): string | undefined {
-  try {
-    return execFileSync("git", ["show", `${ref}:Pulumi.${stack}.yaml`], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
-  } catch {
-    return undefined;
-  }
-}
-
 runCommand(USAGE, async () => {
   const { against, out } = options(process.argv.slice(2));
   const reports: StackReport[] = [];
-  for (const stack of shippedStacks()) {
-    const after = await evaluateConfig(readStackConfig(stack));
-    const old = atRef(against, stack);
-    const before = old === undefined ? undefined : await evaluateConfig(parseStackFile(stack, old));
-    reports.push({ stack, preview: before ? previewOf(before, after) : undefined, violations: runPolicies(after) });
-  }
+  // One worktree of the base for every stack: its own program makes each baseline.
+  await withWorktree(against, async (dir) => {
+    for (const stack of shippedStacks()) {
+      const file = `Pulumi.${stack}.yaml`;
+      const after = await evaluateConfig(readStackConfig(stack));
+      const isNew = !existsSync(path.join(dir, file));
+      let before = isNew ? emptySnapshot(stack) : snapshotIn(dir, stack, file);
+      // A base from before snapshots: its stack file, with this program.
+      before ??= snapshotOf(await evaluateConfig(parseStackFile(stack, readFileSync(path.join(dir, file), "utf8"))));
+      reports.push({ stack, preview: isNew ? undefined : previewOf(before, snapshotOf(after)), violations: runPolicies(after) });
+    }
+  });
   const comment = composeReport(reports, against);
   writeFileSync(path.resolve(out), comment);
   const mandatory = mandatoryCount(reports);

@@ -162,6 +162,19 @@ describe("npm run plan", () => {
     for (const p of passwords) expect(result.stdout).not.toContain(p);
   });
 
+  it("--policy runs the pack: a shipped stack passes; a stack whose data destroy would delete fails with the violation named", () => {
+    const passing = run("plan.ts", ["--stack", "nas", "--policy"]);
+    expect(passing.status).toBe(0);
+    expect(passing.stdout).toContain("policy pack (policies/): no violations");
+    const dir = tempDir("regstack-policy-");
+    const file = path.join(dir, "Pulumi.throwaway.yaml");
+    writeFileSync(file, "config:\n  regstack:users:\n    - name: ci\n  regstack:data:\n    protect: false\n    deleteOnDestroy: true\n");
+    const failing = run("plan.ts", ["--stack", "throwaway", "--config-file", file, "--policy"]);
+    expect(failing.status).toBe(1);
+    expect(failing.stdout).toMatch(/MANDATORY data-retained \(regstack-registry-data\): regstack-registry-data: holds registry data or backups but is neither protected nor retained on delete\./);
+    expect(failing.stderr).toMatch(/^stack throwaway: \d+ mandatory policy violations?\n$/);
+  });
+
   it("exits non-zero on invalid config and lists every problem on stderr", () => {
     const dir = tempDir("regstack-bad-");
     const file = path.join(dir, "bad.yaml");

@@ -3,12 +3,15 @@
  * deleted, and which lines of which rendered file change, with generated values stable between the
  * two evaluations and secret files never shown.
  */
-import { spawnSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
 import * as path from "path";
 import { lineDiff } from "../../offline/lineDiff";
 import { runPolicies } from "../../offline/policy";
 import { composeReport, GITHUB_COMMENT_LIMIT, mandatoryCount, REPORT_MARKER } from "../../offline/prReport";
 import { formatPreview, Preview, previewOf } from "../../offline/preview";
+import { snapshotOf } from "../../offline/snapshot";
 import { replacingChanges } from "../../offline/replacement";
 import { evaluateConfig } from "../../offline/run";
 import { readStackConfig, ROOT } from "../../offline/stackConfig";
@@ -21,7 +24,7 @@ describe("the offline preview", () => {
   it("adding a push user on nas: its password and salt are created, the edge's users file changes, nothing else is replaced", async () => {
     const before = await evaluateConfig(nas);
     const after = await evaluateConfig(withKey(nas, "users", [...keyValue<object[]>(nas, "users"), { name: "dev", role: "push" }]));
-    const p = previewOf(before, after);
+    const p = previewOf(snapshotOf(before), snapshotOf(after));
     expect(p.resources.map((r) => `${r.step} ${r.name}`)).toEqual(["create regstack-users-dev-password", "create regstack-users-dev-salt", "replace regstack-edge-secret-writer"]);
     // The one-shot that writes the users file is what a new user replaces: no service restarts.
     expect(p.resources[2].replacedBy).toEqual(["uploads"]);
@@ -57,7 +60,7 @@ describe("the offline preview", () => {
   it("adding a cache on nas: exactly its resources are created, and the edge (a new published port) restarts with its new site", async () => {
     const before = await evaluateConfig(nas);
     const after = await evaluateConfig(withKey(nas, "mirrors", [...keyValue<object[]>(nas, "mirrors"), { name: "gcr", upstream: "https://gcr.io", port: 5009 }]));
-    const p = previewOf(before, after);
+    const p = previewOf(snapshotOf(before), snapshotOf(after));
     expect(p.resources.filter((r) => r.step === "create").map((r) => r.name)).toEqual(["regstack-mirror-gcr-container", "regstack-mirror-gcr-http-secret", "regstack-mirror-gcr-prepare"]);
     expect(p.resources.filter((r) => r.step !== "create").map((r) => `${r.step} ${r.name} ${r.replacedBy.join(",")}`)).toEqual([
       "replace regstack-edge-container ports",
@@ -73,7 +76,7 @@ describe("the offline preview", () => {
     const k8s = readStackConfig("k8s");
     const before = await evaluateConfig(k8s);
     const after = await evaluateConfig(withKey(k8s, "registry", { logLevel: "debug" }));
-    const p = previewOf(before, after);
+    const p = previewOf(snapshotOf(before), snapshotOf(after));
     // The log level is the caches' too; the jobs carry the registry's config for garbage collection.
     expect(p.resources.map((r) => `${r.step} ${r.name}`)).toEqual([
       "update regstack-jobs-backup",
@@ -105,12 +108,35 @@ describe("the offline preview", () => {
     expect(lineDiff("a\nb\nc", "a\nB\nc").map((l) => `${l.kind}${l.text}`)).toEqual([" a", "-b", "+B", " c"]);
   });
 
-  it("npm run preview compares with a git ref: the committed stack file against itself changes nothing", () => {
-    const result = spawnSync(process.execPath, [...TS_RUN, path.join(ROOT, "scripts", "preview.ts"), "--stack", "local", "--against", "HEAD"], { cwd: ROOT, encoding: "utf8" });
-    expect(result.stderr).toBe("");
-    expect(result.status).toBe(0);
-    expect(result.stdout).toContain("preview of stack local: Pulumi.local.yaml against HEAD");
-    expect(result.stdout).toMatch(/Resources: 0 to create, 0 to update, 0 to replace, 0 to delete, \d+ unchanged/);
-    expect(result.stdout).toContain("Rendered files: no change");
+  it("npm run preview against a git ref evaluates that ref's own program: a code change shows, and the same tree changes nothing", () => {
+    // A throwaway clone, so the test commits nowhere it did not make.
+    const work = mkdtempSync(path.join(tmpdir(), "regstack-preview-git-"));
+    try {
+      const clone = path.join(work, "repo");
+      execFileSync("git", ["clone", "--quiet", "--shared", ROOT, clone]);
+      symlinkSync(path.join(ROOT, "node_modules"), path.join(clone, "node_modules"), "dir");
+      // Bring the working tree's offline engine and scripts, so the clone runs this code.
+      for (const dir of ["offline", "scripts", "components", "policies", "runtime"]) cpSync(path.join(ROOT, dir), path.join(clone, dir), { recursive: true });
+      const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: clone, encoding: "utf8" });
+      git("add", "-A", "--", ".", ":!node_modules");
+      git("commit", "--quiet", "--allow-empty", "-m", "base");
+      const preview = () => spawnSync(process.execPath, [...TS_RUN, "scripts/preview.ts", "--stack", "local", "--against", "HEAD"], { cwd: clone, encoding: "utf8" });
+      const same = preview();
+      expect(same.stderr).toBe("");
+      expect(same.stdout).toContain("preview of stack local: Pulumi.local.yaml against HEAD (its program and Pulumi.local.yaml)");
+      expect(same.stdout).toMatch(/Resources: 0 to create, 0 to update, 0 to replace, 0 to delete, \d+ unchanged/);
+      expect(same.stdout).toContain("Rendered files: no change");
+      // A code change, no config change: the UI's image version.
+      const table = path.join(clone, "components", "images.ts");
+      writeFileSync(table, readFileSync(table, "utf8").replace("joxit/docker-registry-ui:2.5.7", "joxit/docker-registry-ui:2.5.8"));
+      const changed = preview();
+      expect(changed.status).toBe(0);
+      expect(changed.stdout).toMatch(/\+- replace docker:index\/container:Container {2}regstack-ui-container {2}\(replaced by a change of image\)/);
+      expect(changed.stdout).toMatch(/\+- replace docker:index\/remoteImage:RemoteImage {2}regstack-local-image-ui/);
+      // Worktrees it made are gone.
+      expect(git("worktree", "list").trim().split("\n")).toHaveLength(1);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 });

@@ -184,6 +184,25 @@ describe.each(each())("stack %s under the offline engine, on Docker", (stack) =>
   });
 });
 
+describe("the edge's user", () => {
+  it.each(stacksOn("docker"))("%s: the edge listens on unprivileged ports only, so it runs as 10600 with no capability, its files and state its own", (stack) => {
+    const e = evaluations.get(stack)!;
+    const edge = byName(e, "regstack-edge-container");
+    expect(edge.inputs.user).toBe("10600:10600");
+    expect(edge.inputs.capabilities).toEqual({ drops: ["ALL"] });
+    // The files it reads are installed as its own (a 0440 users file must be readable to it).
+    expect(String(byName(e, "regstack-edge-secret-writer").inputs.command)).toContain("chown 10600:10600");
+    expect(String(byName(e, "regstack-edge-prepare").inputs.command)).toContain("10600:10600");
+  });
+
+  it("on 443 (host routing) it keeps root with NET_BIND_SERVICE and the file-ownership capabilities only", async () => {
+    const e = await evaluateConfig(withKey(withKey(readStackConfig("nas"), "edge", { routing: "host", httpsPort: 443 }), "domain", "registry.home.lan"));
+    const edge = byName(e, "regstack-edge-container");
+    expect(edge.inputs.user).toBeUndefined();
+    expect((edge.inputs.capabilities as { adds: string[] }).adds).toEqual(["NET_BIND_SERVICE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "SETUID", "SETGID"]);
+  });
+});
+
 describe("stack specifics", () => {
   it("local serves plain HTTP through the edge on loopback and is not protected", () => {
     const e = evaluations.get("local")!;
