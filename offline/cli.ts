@@ -1,6 +1,7 @@
 import { existsSync } from "fs";
 import { ConfigError } from "../components/config/issues";
 import { shippedStacks, stackFile } from "./stackConfig";
+import { StackFileError } from "./stackFile";
 
 export interface CliOptions {
   readonly stack: string;
@@ -102,7 +103,7 @@ export function runCommand(usage: string, body: () => Promise<void>): void {
         process.exitCode = 2;
         return;
       }
-      if (err instanceof ReportedFailure) {
+      if (err instanceof ReportedFailure || err instanceof StackFileError) {
         process.stderr.write(`${err.message}\n`);
         process.exitCode = 1;
         return;

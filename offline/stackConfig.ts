@@ -1,7 +1,7 @@
 import { createHash } from "crypto";
 import { existsSync, readFileSync } from "fs";
 import * as path from "path";
-import { parse } from "yaml";
+import { readStackYaml } from "./stackFile";
 
 /** A stack's config as the engine would hand it to the program: flat key → text, and secret keys. */
 export interface StackConfig {
@@ -55,19 +55,20 @@ function replaceSecure(value: unknown, stack: string, keyPath: string, found: { 
 /** Reads a stack file (Pulumi.<stack>.yaml, or any file given with --config-file) into engine config. */
 export function readStackConfig(stack: string, file = stackFile(stack)): StackConfig {
   if (!existsSync(file)) throw new Error(`no stack file ${file}`);
-  return parseStackFile(stack, readFileSync(file, "utf8"));
+  return parseStackFile(stack, readFileSync(file, "utf8"), path.relative(process.cwd(), file) || file);
 }
 
-/** A stack file's text (as a git ref holds it) into engine config. */
-export function parseStackFile(stack: string, text: string): StackConfig {
-  const doc = (parse(text) ?? {}) as { config?: Record<string, unknown> };
+/** A stack file's text (as a git ref holds it) into engine config; `file` names it in messages. */
+export function parseStackFile(stack: string, text: string, file = `Pulumi.${stack}.yaml`): StackConfig {
+  const config = readStackYaml(text, file);
   const values: Record<string, string> = {};
   const secretKeys: string[] = [];
-  for (const [key, raw] of Object.entries(doc.config ?? {})) {
+  for (const [key, raw] of Object.entries(config)) {
     const fullKey = key.includes(":") ? key : `${PROJECT}:${key}`;
     const found = { any: false };
     const value = replaceSecure(raw, stack, fullKey, found);
-    values[fullKey] = typeof value === "string" ? value : typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
+    // An empty value is the empty text, as Pulumi hands it over (never the text "null").
+    values[fullKey] = value === null || value === undefined ? "" : typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
     if (found.any) secretKeys.push(fullKey);
   }
   return { stack, values, secretKeys };

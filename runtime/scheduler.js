@@ -9,6 +9,8 @@
  *   node scheduler.js serve              run jobs on their schedules until SIGTERM
  *   node scheduler.js run <job> [args]   run one job now, in the foreground, with its lock
  *   node scheduler.js list               jobs, schedules and next runs
+ *   node scheduler.js tidy               lift a write freeze no running job holds (serve does it
+ *                                        continually; on Kubernetes a CronJob runs it)
  *
  * The schedule file is $REGSTACK_SCHEDULE (default /opt/regstack/jobs/schedule.json).
  * A job's output line `@metric <name> <value>` becomes `regstack_job_<name>{job=...}` in its textfile.
@@ -96,18 +98,10 @@ async function lock(schedule, group, job) {
     } catch (e) {
       if (/** @type {NodeJS.ErrnoException} */ (e).code !== "EEXIST") throw e;
     }
-    let owner = "";
-    let age = 0;
-    try {
-      owner = fs.readFileSync(ownerFile, "utf8").trim();
-      age = Date.now() - fs.statSync(ownerFile).mtimeMs;
-    } catch {
-      // Being written or removed: look again.
-    }
-    const [ownerHost, ownerPid] = owner.split(" ");
-    const dead = owner !== "" && ((ownerHost === host && !alive(Number(ownerPid))) || age > LEASE.staleMs);
-    if (dead) {
-      log(`${job}: taking over the ${group} lock left by ${owner} (${ownerHost === host ? "the process is gone" : `no renewal for ${Math.round(age / 1000)} s`})`);
+    const held = holder(schedule, group);
+    const owner = held?.owner ?? "";
+    if (held?.dead) {
+      log(`${job}: taking over the ${group} lock left by ${owner} (${held.why})`);
       fs.rmSync(dir, { recursive: true, force: true });
       if (schedule.freezeFile && fs.existsSync(schedule.freezeFile)) {
         log(`${job}: lifting the write freeze it left behind`);
@@ -119,6 +113,52 @@ async function lock(schedule, group, job) {
     announced = true;
     await sleep(2000);
   }
+}
+
+/**
+ * Who holds a group's lock, and whether they are gone: a dead process on this host, or a lease not
+ * renewed for a minute (another machine's). Undefined when the lock is free (or being written).
+ * @param {ScheduleFile} schedule
+ * @param {string} group
+ * @returns {{ owner: string, dead: boolean, why: string } | undefined}
+ */
+function holder(schedule, group) {
+  const ownerFile = path.join(schedule.lockDir, group, "owner");
+  let owner = "";
+  let age = 0;
+  try {
+    owner = fs.readFileSync(ownerFile, "utf8").trim();
+    age = Date.now() - fs.statSync(ownerFile).mtimeMs;
+  } catch {
+    return undefined;
+  }
+  if (owner === "") return undefined;
+  const [ownerHost, ownerPid] = owner.split(" ");
+  const here = ownerHost === os.hostname();
+  if (here && !alive(Number(ownerPid))) return { owner, dead: true, why: "the process is gone" };
+  if (age > LEASE.staleMs) return { owner, dead: true, why: `no renewal for ${Math.round(age / 1000)} s` };
+  return { owner, dead: false, why: "" };
+}
+
+/**
+ * Lifts a write freeze no live job holds. A job freezes writes only while it holds its group's lock,
+ * and lifts the freeze before it lets the lock go; a freeze with no live lock holder was left by a job
+ * that was killed (a pod evicted mid-GC). Returns whether it lifted one.
+ * @param {ScheduleFile} schedule
+ */
+function tidy(schedule) {
+  if (!schedule.freezeFile || !fs.existsSync(schedule.freezeFile)) return false;
+  const groups = [...new Set(schedule.jobs.map((j) => j.group).filter((g) => g !== undefined))];
+  if (groups.some((g) => holder(schedule, /** @type {string} */ (g))?.dead === false)) return false;
+  let left = "";
+  try {
+    left = fs.readFileSync(schedule.freezeFile, "utf8").trim();
+  } catch {
+    return false;
+  }
+  log(`lifting a write freeze no running job holds (${left || "?"})`);
+  fs.rmSync(schedule.freezeFile, { force: true });
+  return true;
 }
 
 /**
@@ -335,6 +375,7 @@ async function serve(schedule) {
       fs.mkdirSync(path.dirname(schedule.heartbeatFile), { recursive: true });
       fs.writeFileSync(schedule.heartbeatFile, `${new Date(now).toISOString()}\n`);
     }
+    tidy(schedule);
     for (const job of schedule.jobs) {
       const at = due.get(job.name);
       if (!at || at.getTime() > now) continue;
@@ -357,6 +398,10 @@ async function main() {
   const [command, name, ...args] = process.argv.slice(2);
   const schedule = readSchedule();
   if (command === "serve") return serve(schedule);
+  if (command === "tidy") {
+    tidy(schedule);
+    return;
+  }
   if (command === "list") {
     for (const job of schedule.jobs) {
       const parsed = job.schedule ? parseCron(job.schedule) : undefined;
@@ -379,7 +424,7 @@ async function main() {
     process.exitCode = await runJob(schedule, job, args, children);
     return;
   }
-  process.stderr.write("usage: scheduler.js serve | list | run <job> [args]\n");
+  process.stderr.write("usage: scheduler.js serve | list | run <job> [args] | tidy\n");
   process.exitCode = 2;
 }
 

@@ -11,24 +11,37 @@ export const userName: StringRule = {
   expected: "a user name of lowercase letters, digits, '.', '_' or '-' (no ':')",
 };
 
+const OCTET = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
+const IPV4 = `${OCTET}(\\.${OCTET}){3}`;
+/** A DNS name: labels of letters, digits and inner hyphens; not all digits and dots (that is an IP). */
+const DNS_NAME = "(?=.{1,253}$)(?![\\d.]+$)[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*";
+/** 1 to 65535. */
+const PORT = "(6553[0-5]|655[0-2]\\d|65[0-4]\\d\\d|6[0-4]\\d{3}|[1-5]\\d{4}|[1-9]\\d{0,3})";
+
 export const hostName: StringRule = {
-  pattern: /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$|^\d{1,3}(\.\d{1,3}){3}$/,
-  expected: "a DNS name or an IPv4 address",
+  pattern: new RegExp(`^(${DNS_NAME}|${IPV4})$`),
+  expected: "a DNS name or an IPv4 address (each number 0-255)",
 };
 
 export const ipv4: StringRule = {
-  pattern: /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/,
+  pattern: new RegExp(`^${IPV4}$`),
   expected: "an IPv4 address such as 127.0.0.1 or 0.0.0.0",
 };
 
+/**
+ * A Docker endpoint whose parts are what ssh and the Docker client expect: one user part of a Unix
+ * user name, a host that is a DNS name or IPv4 (never starting with `-`, which ssh would read as an
+ * option), a port from 1 to 65535; a unix socket path without spaces.
+ */
 export const dockerEndpoint: StringRule = {
-  pattern: /^(unix:\/\/\/\S+|ssh:\/\/([^@\s/]+@)?[^\s/:]+(:\d+)?|tcp:\/\/[^\s/:]+:\d+)$/,
-  expected: "a Docker endpoint: unix:///path, ssh://[user@]host[:port] or tcp://host:port",
+  pattern: new RegExp(`^(unix:///[^\\s\\0]+|ssh://([a-z_][a-z0-9_.-]{0,31}@)?(${DNS_NAME}|${IPV4})(:${PORT})?|tcp://(${DNS_NAME}|${IPV4}):${PORT})$`),
+  expected: "a Docker endpoint: unix:///path, ssh://[user@]host[:port] or tcp://host:port (a DNS name or IPv4, a port 1-65535)",
 };
 
+/** An absolute, normalised directory other than `/`: no `.` or `..` parts, no `//`, no trailing `/`, no `:` or control characters. */
 export const absolutePath: StringRule = {
-  pattern: /^\/[^\0]*$/,
-  expected: "an absolute path",
+  pattern: /^(?!.*\/\.{1,2}(\/|$))(?!.*\/\/)(\/[^/:\x00-\x1f\x7f]+)+$/,
+  expected: "an absolute, normalised path other than / (no `.` or `..` parts, no `//`, no trailing `/`, no `:`)",
 };
 
 export const httpsUrl: StringRule = {
@@ -42,8 +55,8 @@ export const duration: StringRule = {
 };
 
 export const byteSize: StringRule = {
-  pattern: /^\d+[kmg]$/,
-  expected: 'a size such as "10m" (k, m or g)',
+  pattern: /^[1-9]\d*[kmg]$/,
+  expected: 'a size above zero such as "10m" (k, m or g)',
 };
 
 export const headerName: StringRule = {

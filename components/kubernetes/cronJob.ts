@@ -16,6 +16,9 @@ import { serviceLabels } from "./labels";
 import { ClusterLookup, podTemplate } from "./podTemplate";
 import { claimName, claimSize, declareClaim } from "./storage";
 
+/** The CronJob of the scheduler's housekeeping. */
+export const HOUSEKEEPING = "regstack-housekeeping";
+
 /** A schedule that never comes (February 31st), for jobs run by hand only. */
 const NEVER = "0 0 31 2 *";
 
@@ -30,6 +33,11 @@ export interface JobRunnerArgs {
   /** Its command with the job's name and arguments added (`node scheduler.js run`). */
   readonly runCommand: (job: ScheduledJob) => readonly string[];
   readonly jobs: readonly ScheduledJob[];
+  /**
+   * What the scheduler's own loop does on Docker, run every few minutes here: its command (lift a
+   * write freeze no running job holds, left by a job pod that was killed).
+   */
+  readonly housekeeping: readonly string[];
   readonly namespace: pulumi.Input<string>;
   readonly provider: k8s.Provider;
   readonly resources: PodResources;
@@ -41,6 +49,8 @@ export interface JobRunnerArgs {
 export class KubernetesJobs extends pulumi.ComponentResource {
   public readonly files: PodFiles;
   public readonly cronJobs: Record<string, k8s.batch.v1.CronJob> = {};
+  /** The scheduler loop's housekeeping, every five minutes. */
+  public readonly housekeeping: k8s.batch.v1.CronJob;
 
   constructor(name: string, args: JobRunnerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("regstack:kubernetes:Jobs", name, {}, opts);
@@ -93,6 +103,31 @@ export class KubernetesJobs extends pulumi.ComponentResource {
         { parent: this, provider: args.provider, dependsOn: [...args.dependsOn, ...claims] },
       );
     }
+    const spec = podTemplate({ description: d, files: this.files, resources: args.resources, lookup: args.lookup, args: args.housekeeping, restartPolicy: "Never" });
+    this.housekeeping = new k8s.batch.v1.CronJob(
+      `${name}-housekeeping`,
+      {
+        metadata: { name: HOUSEKEEPING, namespace: args.namespace, labels: { ...labels, "regstack.io/job": "housekeeping" } },
+        spec: {
+          schedule: "*/5 * * * *",
+          timeZone: "Etc/UTC",
+          concurrencyPolicy: "Forbid",
+          startingDeadlineSeconds: 300,
+          successfulJobsHistoryLimit: 1,
+          failedJobsHistoryLimit: 3,
+          jobTemplate: {
+            metadata: { labels },
+            spec: {
+              backoffLimit: 0,
+              activeDeadlineSeconds: 240,
+              ttlSecondsAfterFinished: 3600,
+              template: { metadata: { labels: { ...labels, "regstack.io/job": "housekeeping" }, annotations: { "regstack.io/restart-checksum": this.files.checksum } }, spec },
+            },
+          },
+        },
+      },
+      { parent: this, provider: args.provider, dependsOn: [...args.dependsOn, ...claims] },
+    );
     this.registerOutputs({});
   }
 }

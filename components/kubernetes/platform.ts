@@ -121,6 +121,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
         {
           runner,
           runCommand: (job) => ["node", `${jobPaths.dir}/scheduler.js`, "run", job.name],
+          housekeeping: ["node", `${jobPaths.dir}/scheduler.js`, "tidy"],
           jobs: description.jobs,
           namespace: ns,
           provider,

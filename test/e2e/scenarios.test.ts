@@ -95,6 +95,8 @@ describe.each(scenarios)("the $stack stack in a real Docker engine", ({ stack, v
     expect(report.skipped).toEqual([{ resource: "regstack-ui-container", image: images.ui, reason: expect.stringContaining("not packaged by Debian") }]);
     expect(report.containers.filter((c) => c.action === "ran").map((c) => c.resource).sort()).toEqual(
       [
+        // The edge's state handed to its unprivileged user; its files installed as its own.
+        "regstack-edge-prepare",
         "regstack-edge-secret-writer",
         "regstack-edge-writer",
         "regstack-registry-prepare",
@@ -108,6 +110,9 @@ describe.each(scenarios)("the $stack stack in a real Docker engine", ({ stack, v
       ].sort(),
     );
     for (const c of report.containers) expect(session.engine.must(["inspect", "--format", "{{.Config.Image}}", c.name])).toMatch(/^regstack-standin\//);
+    // The edge, healthy above, runs unprivileged with no capability.
+    const edge = report.containers.find((c) => c.resource === "regstack-edge-container")!;
+    expect(session.engine.must(["inspect", "--format", "{{.Config.User}} {{json .HostConfig.CapAdd}}", edge.name])).toMatch(/^10600:10600 (null|\[\])$/);
   });
 
   it("publishes the edge alone, with or without TLS", () => {

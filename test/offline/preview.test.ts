@@ -84,6 +84,7 @@ describe("the offline preview", () => {
       "update regstack-jobs-config",
       "update regstack-jobs-drill",
       "update regstack-jobs-gc",
+      "update regstack-jobs-housekeeping",
       "update regstack-jobs-restore",
       "update regstack-mirror-dockerhub-config",
       "update regstack-mirror-dockerhub-deployment",
@@ -117,8 +118,9 @@ describe("the offline preview", () => {
       symlinkSync(path.join(ROOT, "node_modules"), path.join(clone, "node_modules"), "dir");
       // Bring the working tree's offline engine and scripts, so the clone runs this code.
       for (const dir of ["offline", "scripts", "components", "policies", "runtime"]) cpSync(path.join(ROOT, dir), path.join(clone, dir), { recursive: true });
+      cpSync(path.join(ROOT, ".gitignore"), path.join(clone, ".gitignore"));
       const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: clone, encoding: "utf8" });
-      git("add", "-A", "--", ".", ":!node_modules");
+      git("add", "-A");
       git("commit", "--quiet", "--allow-empty", "-m", "base");
       const preview = () => spawnSync(process.execPath, [...TS_RUN, "scripts/preview.ts", "--stack", "local", "--against", "HEAD"], { cwd: clone, encoding: "utf8" });
       const same = preview();

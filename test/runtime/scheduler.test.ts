@@ -127,6 +127,25 @@ describe("the job scheduler", () => {
     expect(output).toMatch(/taking over the storage lock left by gc-pod-1 1 gc \(no renewal for 6\d s\)/);
   });
 
+  it("tidy lifts a freeze that no live job holds, and keeps one a live lock holder holds", async () => {
+    const file = scheduleFile("tidy", [sh("echo ran", "work", { group: "storage" })]);
+    const frozen = path.join(work, "tidy", "frozen");
+    const owner = path.join(work, "tidy", "locks", "storage", "owner");
+    require("fs").mkdirSync(path.dirname(owner), { recursive: true });
+    // A job in another pod holds the lock, renewed just now: its freeze stays.
+    writeFileSync(owner, "gc-pod-2 1 gc\n");
+    writeFileSync(frozen, "gc\n");
+    expect((await start(file, "tidy").done).code).toBe(0);
+    expect(existsSync(frozen)).toBe(true);
+    // That pod was killed: the lease ages past a minute, and the freeze it left is lifted.
+    const old = new Date(Date.now() - 61000);
+    utimesSync(owner, old, old);
+    const { code, output } = await start(file, "tidy").done;
+    expect(code).toBe(0);
+    expect(output).toContain("lifting a write freeze no running job holds (gc)");
+    expect(existsSync(frozen)).toBe(false);
+  });
+
   it("stops a job at its timeout, fails it, and tells the webhooks; its next success is a recovery", async () => {
     hooks = [];
     const flag = path.join(work, "fail-once");

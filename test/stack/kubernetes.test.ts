@@ -145,8 +145,13 @@ describe("the k8s stack", () => {
   });
 
   it("runs each scheduled operation as a CronJob: Forbid, UTC, one job per pod, beside the registry's claim; restore is suspended", () => {
-    const jobs = objects(CRON_JOB).map((c) => c.inputs as Obj);
-    expect(jobs.map((j) => j.metadata.name).sort()).toEqual(["regstack-backup", "regstack-backup-check", "regstack-drill", "regstack-gc", "regstack-restore"]);
+    const all = objects(CRON_JOB).map((c) => c.inputs as Obj);
+    expect(all.map((j) => j.metadata.name).sort()).toEqual(["regstack-backup", "regstack-backup-check", "regstack-drill", "regstack-gc", "regstack-housekeeping", "regstack-restore"]);
+    // What the scheduler's loop does on Docker: every five minutes, lift a freeze a killed job pod left.
+    const housekeeping = all.find((j) => j.metadata.name === "regstack-housekeeping")!;
+    expect(housekeeping.spec.schedule).toBe("*/5 * * * *");
+    expect((housekeeping.spec.jobTemplate as { spec: { template: { spec: PodSpec } } }).spec.template.spec.containers[0].args).toEqual(["node", "/opt/regstack/jobs/scheduler.js", "tidy"]);
+    const jobs = all.filter((j) => j !== housekeeping);
     for (const j of jobs) {
       expect(j.spec.concurrencyPolicy).toBe("Forbid");
       expect(j.spec.timeZone).toBe("Etc/UTC");

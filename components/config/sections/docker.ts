@@ -92,6 +92,8 @@ export function checkDocker(raw: DockerRaw, issues: IssueList): void {
   }
   const hostNames = hosts.map((h) => h.name);
   duplicates(hosts, (h) => h.name, (i) => `regstack:docker.hosts[${i}].name`, "host name", issues);
+  // Two entries for one engine would declare every container twice on it.
+  duplicates(hosts, (h) => h.url, (i) => `regstack:docker.hosts[${i}].url`, "Docker endpoint", issues);
   hosts.forEach((h, i) => {
     if (h.sshOpts.length > 0 && !h.url.startsWith("ssh://")) {
       issues.add(`regstack:docker.hosts[${i}].sshOpts`, "only applies to ssh:// hosts; remove it or use an ssh:// url");

@@ -1,0 +1,76 @@
+/**
+ * Values checked by their type, not by their look: Docker endpoints parsed (one user part, a host that
+ * is a name or an IPv4 and never an ssh option, a port in range), IPv4 numbers 0-255, normalised data
+ * paths, sizes above zero, one engine listed once; and stack-file values read as Pulumi gives them
+ * (an empty value is empty, `.inf` and `.nan` are refused where they stand).
+ */
+import { parseSpec } from "../../components/config/parse";
+import { ConfigError } from "../../components/config/issues";
+import { parseStackFile } from "../../offline/stackConfig";
+import { StackFileError } from "../../offline/stackFile";
+import { minimal, problemsOf } from "../support/config";
+
+const host = (fields: Record<string, unknown>) => ({ ...minimal, docker: { hosts: [{ name: "nas", url: "ssh://admin@nas.lan", ...fields }] } });
+const paths = (values: Record<string, unknown>) => problemsOf(values).map((p) => p.path);
+
+describe("values checked by their type", () => {
+  it.each([
+    ["ssh://a@b@nas", "two user parts"],
+    ["ssh://-oProxyCommand=touch%20x", "a host ssh would read as an option"],
+    ["ssh://admin@nas.lan:0", "port 0"],
+    ["tcp://nas.lan:99999", "a port above 65535"],
+    ["ssh://admin@10.0.0.300", "an IPv4 number above 255"],
+    ["ssh://", "no host"],
+    ["unix:///var/run/docker sock", "a space in a socket path"],
+  ])("refuses the Docker endpoint %s (%s), naming the key", (url) => {
+    expect(problemsOf(host({ url }))).toEqual([{ path: "regstack:docker.hosts[0].url", message: expect.stringContaining("expected a Docker endpoint") }]);
+  });
+
+  it.each(["ssh://admin@pr4100.lan", "ssh://ops@192.168.1.10:2222", "tcp://docker.lan:2376", "unix:///var/run/docker.sock"])("accepts the Docker endpoint %s", (url) => {
+    expect(problemsOf(host({ url }))).toEqual([]);
+  });
+
+  it("refuses IPv4 numbers above 255 and dotted numbers that are not an address, wherever a host goes", () => {
+    expect(paths(host({ address: "192.168.1.300" }))).toEqual(["regstack:docker.hosts[0].address"]);
+    expect(paths({ ...minimal, domain: "10.1.2", bindAddress: "0.0.0.0" })).toEqual(["regstack:domain"]);
+    expect(paths({ ...minimal, bindAddress: "0.0.0.256", domain: "nas.lan" })).toEqual(["regstack:bindAddress"]);
+  });
+
+  it.each(["/", "/srv/../etc", "/srv/./regstack", "/srv//regstack", "/srv/regstack/", "/srv/a:b", "relative/path", "/srv/tab\there"])("refuses the data path %j", (dataPath) => {
+    expect(paths(host({ dataPath }))).toEqual(["regstack:docker.hosts[0].dataPath"]);
+  });
+
+  it("refuses log files of size 0, and one engine listed twice", () => {
+    expect(paths({ ...minimal, logs: { maxSize: "0m" } })).toEqual(["regstack:logs.maxSize"]);
+    expect(problemsOf({ ...minimal, docker: { hosts: [{ name: "a", url: "ssh://ops@fx.lan" }, { name: "b", url: "ssh://ops@fx.lan" }] }, mirrors: [] })).toEqual([
+      { path: "regstack:docker.hosts[1].url", message: 'Docker endpoint "ssh://ops@fx.lan" is already used by entry [0]' },
+    ]);
+  });
+});
+
+describe("stack-file values as Pulumi gives them", () => {
+  it("an empty value is the empty text, refused where a value is needed; never the text null", () => {
+    const config = parseStackFile("t", "config:\n  regstack:users: [{name: ci}]\n  regstack:domain:\n");
+    expect(config.values["regstack:domain"]).toBe("");
+    try {
+      parseSpec(config);
+      throw new Error("accepted");
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).issues.map((i) => i.path)).toEqual(["regstack:domain"]);
+    }
+  });
+
+  it("refuses .inf and .nan where they stand, instead of letting them become the default", () => {
+    try {
+      parseStackFile("t", "config:\n  regstack:resources:\n    registry:\n      memoryMb: .inf\n  regstack:logs:\n    maxFiles: .nan\n", "Pulumi.t.yaml");
+      throw new Error("accepted");
+    } catch (err) {
+      expect(err).toBeInstanceOf(StackFileError);
+      expect((err as StackFileError).problems).toEqual([
+        "Pulumi.t.yaml:4:17: .inf is not a number a setting can take: give a finite number",
+        "Pulumi.t.yaml:6:15: .nan is not a number a setting can take: give a finite number",
+      ]);
+    }
+  });
+});
