@@ -14,7 +14,7 @@ import { ScheduledJob } from "../platform/jobs";
 import { declareFiles, PodFiles } from "./files";
 import { serviceLabels } from "./labels";
 import { ClusterLookup, podTemplate } from "./podTemplate";
-import { claimName, claimSize, declareClaim } from "./storage";
+import { declareDataClaims } from "./storage";
 
 /** The CronJob of the scheduler's housekeeping. */
 export const HOUSEKEEPING = "regstack-housekeeping";
@@ -32,17 +32,24 @@ export interface JobRunnerArgs {
   readonly runner: ServiceDescription;
   /** Its command with the job's name and arguments added (`node scheduler.js run`). */
   readonly runCommand: (job: ScheduledJob) => readonly string[];
+  /** The scheduled operations, one CronJob each. */
   readonly jobs: readonly ScheduledJob[];
   /**
    * What the scheduler's own loop does on Docker, run every few minutes here: its command (lift a
    * write freeze no running job holds, left by a job pod that was killed).
    */
   readonly housekeeping: readonly string[];
+  /** The namespace everything goes in. */
   readonly namespace: pulumi.Input<string>;
+  /** The cluster's provider. */
   readonly provider: k8s.Provider;
+  /** Requests and limits of each job's container. */
   readonly resources: PodResources;
+  /** How the jobs' claims are sized and shared. */
   readonly storage: KubernetesStorage;
+  /** Other services' claims and config, images, the stack. */
   readonly lookup: ClusterLookup;
+  /** Objects that must exist before a job runs (the namespace, shared claims). */
   readonly dependsOn: readonly pulumi.Resource[];
 }
 
@@ -58,16 +65,7 @@ export class KubernetesJobs extends pulumi.ComponentResource {
     const labels = serviceLabels(args.lookup.stack, d.id);
     const base = { namespace: args.namespace, labels, provider: args.provider, parent: this };
     this.files = declareFiles(name, { description: d, ...base });
-    const claims = (d.moreData ?? []).map((data) =>
-      declareClaim(`${name}-claim-${data.name}`, {
-        ...base,
-        name: claimName(data.name),
-        size: claimSize(data.size, args.storage),
-        accessMode: args.storage.accessMode,
-        storageClass: args.storage.storageClass,
-        keep: data.keep,
-      }),
-    );
+    const claims = declareDataClaims(name, d.moreData ?? [], args.storage, base);
     for (const job of args.jobs) {
       const spec = podTemplate({ description: d, files: this.files, resources: args.resources, lookup: args.lookup, args: args.runCommand(job), restartPolicy: "Never" });
       this.cronJobs[job.name] = new k8s.batch.v1.CronJob(

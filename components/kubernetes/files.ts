@@ -39,10 +39,15 @@ const dirOf = (path: string) => path.slice(0, path.lastIndexOf("/")) || "/";
 const octal = (mode: string) => parseInt(mode, 8);
 
 export interface FileObjectsArgs {
+  /** The service whose files and secret env they hold. */
   readonly description: ServiceDescription;
+  /** The namespace they go in. */
   readonly namespace: pulumi.Input<string>;
+  /** The service's labels. */
   readonly labels: Record<string, string>;
+  /** The cluster's provider. */
   readonly provider: k8s.Provider;
+  /** The component they are children of. */
   readonly parent: pulumi.Resource;
 }
 

@@ -10,10 +10,15 @@ import { ServiceDescription } from "../platform/description";
 import { podSelector, stackLabels } from "./labels";
 
 export interface NetworkPolicyArgs {
+  /** The stack, in the labels that select pods. */
   readonly stack: string;
+  /** Every service (the job runner included): their ports and whom they connect to. */
   readonly services: readonly ServiceDescription[];
+  /** The namespace fenced. */
   readonly namespace: pulumi.Input<string>;
+  /** The cluster's provider. */
   readonly provider: k8s.Provider;
+  /** The component they are children of. */
   readonly parent: pulumi.Resource;
 }
 

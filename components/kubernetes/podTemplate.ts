@@ -16,6 +16,7 @@ import Input = k8s.types.input.core.v1;
 
 /** What a pod template needs from the rest of the cluster translation. */
 export interface ClusterLookup {
+  /** The stack, in the labels that select pods. */
   readonly stack: string;
   /** The registry's claim's access mode: with ReadWriteOnce, pods sharing a claim share a node. */
   readonly accessMode: "ReadWriteOnce" | "ReadWriteMany";
@@ -30,12 +31,17 @@ export interface ClusterLookup {
 }
 
 export interface PodTemplateArgs {
+  /** The service the pod runs. */
   readonly description: ServiceDescription;
+  /** The volumes, mounts and env its files and secret env became. */
   readonly files: PodFiles;
+  /** Requests and limits of its containers. */
   readonly resources: PodResources;
+  /** Other services' claims and config, images, the stack. */
   readonly lookup: ClusterLookup;
   /** Arguments that replace the description's (a CronJob runs one job). */
   readonly args?: readonly string[];
+  /** Never for a job's pod (it runs once, without probes); the default otherwise. */
   readonly restartPolicy?: "Always" | "Never";
 }
 

@@ -28,16 +28,43 @@ export function claimSize(size: DataMount["size"], storage: KubernetesStorage): 
   }
 }
 
-export interface ClaimArgs {
+/** Where a service's claims go and who owns them. */
+export interface ClaimPlace {
+  /** The namespace it is made in. */
+  readonly namespace: pulumi.Input<string>;
+  /** Labels of the service (or stack) it belongs to. */
+  readonly labels: Record<string, string>;
+  /** The cluster's provider. */
+  readonly provider: k8s.Provider;
+  /** The component it is a child of. */
+  readonly parent: pulumi.Resource;
+}
+
+/** One claim: its name, size, access, class and keep policy, in its place. */
+export interface ClaimArgs extends ClaimPlace {
+  /** The claim's name in the namespace. */
   readonly name: string;
+  /** A storage quantity ("10Gi"). */
   readonly size: string;
   readonly accessMode: KubernetesStorage["accessMode"];
+  /** The storage class; undefined uses the cluster's default. */
   readonly storageClass?: string;
+  /** Whether destroy keeps it, and whether it is protected. */
   readonly keep: KeepPolicy;
-  readonly namespace: pulumi.Input<string>;
-  readonly labels: Record<string, string>;
-  readonly provider: k8s.Provider;
-  readonly parent: pulumi.Resource;
+}
+
+/** One claim per data mount of a service, `<data name>-storage`, sized by its size class. */
+export function declareDataClaims(prefix: string, mounts: readonly DataMount[], storage: KubernetesStorage, place: ClaimPlace): k8s.core.v1.PersistentVolumeClaim[] {
+  return mounts.map((data) =>
+    declareClaim(`${prefix}-claim-${data.name}`, {
+      ...place,
+      name: claimName(data.name),
+      size: claimSize(data.size, storage),
+      accessMode: storage.accessMode,
+      storageClass: storage.storageClass,
+      keep: data.keep,
+    }),
+  );
 }
 
 export function declareClaim(resourceName: string, args: ClaimArgs): k8s.core.v1.PersistentVolumeClaim {

@@ -11,7 +11,7 @@ import { ServiceDescription } from "../platform/description";
 import { declareFiles, PodFiles } from "./files";
 import { podSelector, serviceLabels } from "./labels";
 import { ClusterLookup, podTemplate } from "./podTemplate";
-import { claimName, claimSize, declareClaim } from "./storage";
+import { claimName, declareDataClaims } from "./storage";
 
 /** The names a service goes by in the cluster, where conventions want others than its id. */
 export interface WorkloadNames {
@@ -26,13 +26,19 @@ export interface WorkloadNames {
 export interface KubernetesServiceArgs {
   /** What the service is (the platform layer decides it). */
   readonly description: ServiceDescription;
+  /** What its Deployment and Services are called. */
   readonly names: WorkloadNames;
+  /** The namespace everything goes in. */
   readonly namespace: pulumi.Input<string>;
+  /** The cluster's provider. */
   readonly provider: k8s.Provider;
+  /** Requests and limits of its container. */
   readonly resources: PodResources;
+  /** How its claims are sized and shared. */
   readonly storage: KubernetesStorage;
   /** Pods (more than one only where the storage is shared). */
   readonly replicas: number;
+  /** Other services' claims and config, images, the stack. */
   readonly lookup: ClusterLookup;
   /** Objects that must exist before its pods start (the namespace, shared claims). */
   readonly dependsOn: readonly pulumi.Resource[];
@@ -52,19 +58,7 @@ export class KubernetesService extends pulumi.ComponentResource {
     const base = { namespace: args.namespace, labels, provider: args.provider, parent: this };
     this.files = declareFiles(name, { description: d, ...base });
 
-    const claims: k8s.core.v1.PersistentVolumeClaim[] = [];
-    for (const data of [...(d.data ? [d.data] : []), ...(d.moreData ?? [])]) {
-      claims.push(
-        declareClaim(`${name}-claim-${data.name}`, {
-          ...base,
-          name: claimName(data.name),
-          size: claimSize(data.size, args.storage),
-          accessMode: args.storage.accessMode,
-          storageClass: args.storage.storageClass,
-          keep: data.keep,
-        }),
-      );
-    }
+    const claims = declareDataClaims(name, [...(d.data ? [d.data] : []), ...(d.moreData ?? [])], args.storage, base);
     this.dataClaim = d.data ? claimName(d.data.name) : undefined;
 
     // A pod that holds a ReadWriteOnce claim is stopped before its successor starts.

@@ -215,11 +215,11 @@ describe("command line, as a newcomer uses it", () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it.each(["dev", "local", "nas"])("delivers plan --json of %s whole through a pipe, larger than 64 KiB where the plan is", (stack) => {
-    const result = run("plan.ts", ["--stack", stack, "--json"]);
+  it("delivers plan --json whole through a pipe, larger than the 64 KiB a pipe holds (dev, the largest plan)", () => {
+    const result = run("plan.ts", ["--stack", "dev", "--json"]);
     expect(result.status).toBe(0);
-    if (stack === "dev") expect(result.stdout.length).toBeGreaterThan(65536);
-    expect(JSON.parse(result.stdout).stack).toBe(stack);
+    expect(result.stdout.length).toBeGreaterThan(65536);
+    expect(JSON.parse(result.stdout).stack).toBe("dev");
   });
 
   it("prints outputs as text and keeps every line short", () => {
