@@ -17,6 +17,7 @@ import { renderConfig, variant } from "../rig/rendered";
 import { Skopeo } from "../rig/skopeo";
 
 import { round } from "./table";
+import { onInterrupt } from "../rig/interrupt";
 
 const bcryptCost = 10;
 
@@ -34,6 +35,10 @@ export async function benchEdge(requests: number, sizeMb: number): Promise<Recor
   for (const tool of ["docker-registry", "caddy", "skopeo", "sha256sum"]) requireTool(tool);
   const work = mkdtempSync(path.join(tmpdir(), "regstack-bench-"));
   const stops: (() => Promise<void>)[] = [];
+  // Interrupted, its processes are stopped by rig/process.ts; its files go here.
+  const forget = onInterrupt(() => {
+    runTool("rm", ["-rf", work]);
+  });
   try {
     const authed = await renderConfig(variant("local", settings(false)), path.join(work, "authed"));
     const open = await renderConfig(variant("local", settings(true)), path.join(work, "open"));
@@ -142,6 +147,7 @@ export async function benchEdge(requests: number, sizeMb: number): Promise<Recor
     console.log(`raw blob stream through the edge is ${Math.round(rawShareOfDirect * 100)} % of direct plain HTTP (TLS encryption on both ends of loopback)`);
     return result;
   } finally {
+    forget();
     for (const stop of stops.reverse()) await stop();
     runTool("rm", ["-rf", work]);
   }

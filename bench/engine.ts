@@ -20,6 +20,7 @@ import { median, percentile, request, target } from "../rig/httpClient";
 import { buildOciImage } from "../rig/ociImage";
 import { freePort, runTool } from "../rig/process";
 import { round } from "./table";
+import { onInterrupt } from "../rig/interrupt";
 
 function skopeo(args: string[], authFile: string): Promise<{ status: number; seconds: number; stderr: string }> {
   return new Promise((resolve) => {
@@ -47,6 +48,11 @@ function memory(session: E2eSession): Map<string, number> {
 export async function benchEngine(sizeMb: number, requests: number): Promise<Record<string, unknown>> {
   const work = mkdtempSync(path.join(tmpdir(), "regstack-bench-engine-"));
   const session = await openSession();
+  // Interrupted, the bench still stops its engine (containers, bridges, state) and removes its files.
+  const forget = onInterrupt(async () => {
+    await session.engine.stop();
+    runTool("rm", ["-rf", work]);
+  });
   try {
     const config = nasTlsVariant(session.engine.root);
     const evaluation = await evaluateConfig(config);
@@ -147,6 +153,7 @@ export async function benchEngine(sizeMb: number, requests: number): Promise<Rec
     console.table(rss);
     return { stack: "nas (TLS on, private engine)", transfer, manifestHead: head, cache, memoryUnderLoad: rss, skipped: report.skipped };
   } finally {
+    forget();
     await session.engine.stop();
     runTool("rm", ["-rf", work]);
   }

@@ -16,6 +16,7 @@ import { skopeoAsync } from "../rig/skopeo";
 import { startRegistry } from "../rig/registryProcess";
 import { renderConfig, variant } from "../rig/rendered";
 import { mib, round } from "./table";
+import { onInterrupt } from "../rig/interrupt";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const retention = require("../runtime/retention") as typeof import("../runtime/retention");
 
@@ -56,6 +57,8 @@ function writeStorage(root: string, repos: ReturnType<typeof syntheticRepositori
 
 export async function benchOperations(sizeMb: number): Promise<Record<string, unknown>> {
   const work = mkdtempSync(path.join(tmpdir(), "regstack-bench-ops-"));
+  // Interrupted, its registry is stopped by rig/process.ts; its files go here.
+  const forget = onInterrupt(() => rmSync(work, { recursive: true, force: true }));
   let stopRegistry = async () => undefined as void;
   try {
     const rules = [{ repositories: "**", keepLast: 10, keepDays: 0 }];
@@ -128,6 +131,7 @@ export async function benchOperations(sizeMb: number): Promise<Record<string, un
     return result;
   } finally {
     // Also when a step failed: no registry process outlives the bench.
+    forget();
     await stopRegistry();
     rmSync(work, { recursive: true, force: true });
   }

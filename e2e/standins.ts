@@ -4,6 +4,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { images } from "../components/images";
 import { PrivateEngine } from "./engine";
+import { onInterrupt } from "../rig/interrupt";
 
 /**
  * How an official image is stood in for, offline, from Debian's binaries: the same entrypoint and
@@ -154,6 +155,7 @@ function place(context: string, from: string, to: string): void {
 /** Builds one stand-in image in the engine: busybox, the binaries and their libraries, the contract. */
 export function buildStandIn(engine: PrivateEngine, s: StandIn): string {
   const context = mkdtempSync(path.join(tmpdir(), "regstack-standin-"));
+  const forget = onInterrupt(() => rmSync(context, { recursive: true, force: true }));
   try {
     place(context, BUSYBOX, "/bin/busybox");
     const applets = execFileSync(BUSYBOX, ["--list"], { encoding: "utf8" }).split("\n").filter(Boolean);
@@ -190,6 +192,7 @@ export function buildStandIn(engine: PrivateEngine, s: StandIn): string {
     engine.must(["build", "-q", "-t", tag, context]);
     return tag;
   } finally {
+    forget();
     rmSync(context, { recursive: true, force: true });
   }
 }

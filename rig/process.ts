@@ -1,5 +1,6 @@
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import { createServer } from "net";
+import { onInterrupt } from "./interrupt";
 
 /** A free loopback TCP port. */
 export function freePort(): Promise<number> {
@@ -36,6 +37,11 @@ export function startProcess(
   env: Record<string, string> = {},
 ): { child: ChildProcess; output: () => string; stop: () => Promise<void> } {
   const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+  // An interrupted run stops it too; once it has exited there is nothing to stop.
+  const forget = onInterrupt(() => {
+    if (child.exitCode === null) child.kill("SIGKILL");
+  });
+  child.once("exit", forget);
   let output = "";
   child.stdout?.on("data", (d) => (output += d));
   child.stderr?.on("data", (d) => (output += d));
