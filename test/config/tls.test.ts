@@ -1,3 +1,4 @@
+import { webcrypto } from "crypto";
 import { parseSpec } from "../../components/config/parse";
 import { cacheIsOpen } from "../../components/platform/topology";
 import { minimal, problemsOf, rawConfig } from "../support/config";
@@ -74,7 +75,7 @@ describe("supplied certificates", () => {
       "regstack:tls.certificate.cert",
       "regstack:tls.certificate.key",
     ]);
-    const a = await selfSigned("a.home.lan");
+    const a = await selfSigned("registry.home.lan");
     const b = await selfSigned("b.home.lan");
     expect(problems({ ...lan, tls: { mode: "provided", certificate: { cert: a.cert, key: b.key } } }, ["tls"])).toEqual([
       { path: "regstack:tls.certificate.key", message: "does not match the certificate's public key" },
@@ -83,10 +84,54 @@ describe("supplied certificates", () => {
   });
 
   it("refuses a certificate outside mode provided, and a CA that did not issue it", async () => {
-    const a = await selfSigned("a.home.lan");
+    const a = await selfSigned("registry.home.lan");
     const b = await selfSigned("b.home.lan");
     const found = problems({ ...lan, tls: { mode: "internal", certificate: { ...a, ca: b.cert } } }, ["tls"]);
     expect(found.map((p) => p.path).sort()).toEqual(["regstack:tls.certificate", "regstack:tls.certificate.ca"]);
+  });
+});
+
+describe("supplied certificates clients would refuse", () => {
+  it("refuses one that does not cover the domain (by DNS name or IP)", async () => {
+    const other = await selfSigned("other.home.lan");
+    expect(problems({ ...lan, tls: { mode: "provided", certificate: other } }, ["tls"])).toEqual([
+      { path: "regstack:tls.certificate.cert", message: 'does not cover regstack:domain "registry.home.lan" (clients would refuse it): supply one that names it' },
+    ]);
+    expect(problems({ ...lan, domain: "192.168.1.20", tls: { mode: "provided", certificate: other } }, ["tls"]).map((p) => p.message)).toEqual([
+      'does not cover regstack:domain "192.168.1.20" (clients would refuse it): supply one that names it',
+    ]);
+  });
+
+  it("refuses an expired one, and one that outlives the CA that issued it", async () => {
+    const x509 = await import("@peculiar/x509");
+    x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+    const alg = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as const;
+    const keys = (await webcrypto.subtle.generateKey(alg, true, ["sign", "verify"])) as webcrypto.CryptoKeyPair;
+    const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey("pkcs8", keys.privateKey)).toString("base64");
+    const key = `-----BEGIN PRIVATE KEY-----\n${pkcs8.replace(/(.{64})/g, "$1\n")}\n-----END PRIVATE KEY-----\n`;
+    const day = 24 * 3600 * 1000;
+    const make = async (from: number, to: number) =>
+      (
+        await x509.X509CertificateGenerator.createSelfSigned({
+          serialNumber: "01",
+          name: "CN=registry.home.lan",
+          notBefore: new Date(Date.now() + from * day),
+          notAfter: new Date(Date.now() + to * day),
+          keys,
+          signingAlgorithm: alg,
+          extensions: [new x509.SubjectAlternativeNameExtension([{ type: "dns", value: "registry.home.lan" }]), new x509.BasicConstraintsExtension(true)],
+        })
+      ).toString("pem");
+    const expired = await make(-30, -1);
+    expect(problems({ ...lan, tls: { mode: "provided", certificate: { cert: expired, key } } }, ["tls"])).toEqual([
+      { path: "regstack:tls.certificate.cert", message: expect.stringMatching(/^expired on \d{4}-\d\d-\d\dT.*: supply a current certificate$/) },
+    ]);
+    // Self-signed with one key: the "CA" below issued it, and expires before it.
+    const long = await make(-1, 400);
+    const shortCa = await make(-1, 30);
+    expect(problems({ ...lan, tls: { mode: "provided", certificate: { cert: long, key, ca: shortCa } } }, ["tls"])).toEqual([
+      { path: "regstack:tls.certificate.cert", message: expect.stringMatching(/^outlives its CA \(the CA expires .*\): clients stop trusting it then$/) },
+    ]);
   });
 });
 

@@ -74,3 +74,37 @@ describe("stack-file values as Pulumi gives them", () => {
     }
   });
 });
+
+describe("conflicts across keys, found by running the real tools", () => {
+  const lan = { ...minimal, bindAddress: "0.0.0.0", domain: "registry.home.lan" };
+
+  it("refuses a published port the edge uses inside (its metrics listener)", () => {
+    expect(problemsOf({ ...minimal, ports: { registry: 9180 } })).toEqual([{ path: "regstack:ports.registry", message: "port 9180 is the edge's internal metrics listener: choose another" }]);
+  });
+
+  it("host routing: refuses an IP as the domain, and a cache named like the UI's site", () => {
+    expect(paths({ ...lan, domain: "192.168.1.20", edge: { routing: "host" } })).toEqual(["regstack:domain"]);
+    expect(problemsOf({ ...lan, edge: { routing: "host" }, mirrors: [{ name: "ui", upstream: "https://ghcr.io", port: 5002 }] })).toEqual([
+      { path: "regstack:mirrors[0].name", message: 'with host routing "ui" is the UI\'s name (ui.<domain>): name the cache otherwise' },
+    ]);
+  });
+
+  it("acme: refuses a loopback bind and host routing on port 80", () => {
+    const acme = { tls: { mode: "acme", email: "ops@example.com" }, domain: "registry.example.com" };
+    expect(paths({ ...minimal, ...acme })).toEqual(["regstack:tls.mode"]);
+    expect(paths({ ...minimal, ...acme, bindAddress: "0.0.0.0", edge: { routing: "host", httpsPort: 80 } })).toEqual(["regstack:edge.httpsPort"]);
+  });
+
+  it("refuses two caches of one upstream (a client maps an upstream to one cache)", () => {
+    expect(problemsOf({ ...minimal, mirrors: [{ name: "hub", upstream: "https://registry-1.docker.io", port: 5001 }, { name: "hub2", upstream: "https://Registry-1.docker.io/", port: 5002 }] })).toEqual([
+      { path: "regstack:mirrors[1].upstream", message: 'upstream "https://registry-1.docker.io" is already used by entry [0]' },
+    ]);
+  });
+
+  it("refuses a k3s client with no login to pull with, unless reads are open", () => {
+    const k3s = { name: "node1", kind: "k3s", host: "node1.lan" };
+    expect(problemsOf({ ...lan, clients: [k3s] })).toEqual([{ path: "regstack:clients[0].login", message: expect.stringContaining("no pull user to default to") }]);
+    expect(problemsOf({ ...lan, clients: [k3s], users: [{ name: "ci" }, { name: "cluster", role: "pull" }] })).toEqual([]);
+    expect(problemsOf({ ...lan, clients: [k3s], access: { anonymousPull: true } })).toEqual([]);
+  });
+});

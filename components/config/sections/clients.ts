@@ -49,7 +49,7 @@ type ClientRaw = {
 };
 
 export function checkClients(
-  raw: { clients: readonly ClientRaw[]; users: readonly { name: string }[] },
+  raw: { clients: readonly ClientRaw[]; users: readonly { name: string; role: string }[]; access: { readonly anonymousPull: boolean } },
   tlsMode: TlsMode,
   ctx: CheckContext,
   issues: IssueList,
@@ -65,6 +65,9 @@ export function checkClients(
     if (c.service !== undefined && c.kind !== "k3s") issues.add(`${at}.service`, "applies to k3s clients only");
     if (c.login !== undefined && c.kind !== "k3s") issues.add(`${at}.login`, "applies to k3s clients only (registries.yaml carries it; Docker hosts use docker login, kind nodes imagePullSecrets)");
     if (c.login !== undefined && !users.includes(c.login)) issues.add(`${at}.login`, `expected one of regstack:users (${users.join(", ")}), got "${c.login}"`);
+    if (c.kind === "k3s" && c.login === undefined && !raw.users.some((u) => u.role === "pull") && !raw.access.anonymousPull) {
+      issues.add(`${at}.login`, "a k3s node pulls with a login, and there is no pull user to default to: add a user with role pull, name one here, or open reads with regstack:access.anonymousPull");
+    }
     if (c.privateKey !== undefined && !ctx.secretKeys.includes("regstack:clients")) {
       issues.add(`${at}.privateKey`, `is stored in plaintext; set it with: pulumi config set --secret --path '${at}.privateKey' < key`);
     }

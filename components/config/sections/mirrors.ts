@@ -42,6 +42,8 @@ type MirrorRaw = {
 
 export function checkMirrors(raw: { mirrors: readonly MirrorRaw[]; registry: { version: string } }, ctx: CheckContext, issues: IssueList): void {
   duplicates(raw.mirrors, (m) => m.name, (i) => `regstack:mirrors[${i}].name`, "mirror name", issues);
+  // Clients map an upstream to one cache (a containerd or k3s mirror entry per upstream).
+  duplicates(raw.mirrors, (m) => m.upstream.replace(/\/+$/, "").toLowerCase(), (i) => `regstack:mirrors[${i}].upstream`, "upstream", issues);
   raw.mirrors.forEach((m, i) => {
     const at = `regstack:mirrors[${i}]`;
     if (m.ttl !== undefined && raw.registry.version === "2.8") {

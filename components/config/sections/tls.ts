@@ -6,6 +6,7 @@ import { int, listOf, object, oneOf, optional, required, section, str, withDefau
 import { IssueList } from "../issues";
 import { email, hostName, ipv4, isLoopback, isPublicDnsName, pem } from "../patterns";
 import { EdgeRouting, TlsMode, TlsSpec } from "../types";
+import { edgePaths } from "../../render/paths";
 
 /** Caddy's internal issuer caps a leaf's lifetime at its intermediate lifetime setting (7 days). */
 export const INTERNAL_MAX_HOURS = 168;
@@ -72,12 +73,13 @@ type TlsRaw = {
 /** What the TLS checks read from other sections. */
 export interface TlsCheckInput {
   readonly tls: TlsRaw;
-  readonly edge: { readonly routing: EdgeRouting };
+  readonly edge: { readonly routing: EdgeRouting; readonly httpsPort: number };
   readonly domain?: string;
   readonly bindAddress: string;
   readonly target: "docker" | "kubernetes";
   readonly ports: { readonly registry: number; readonly ui: number };
-  readonly mirrors: readonly { readonly port: number }[];
+  readonly mirrors: readonly { readonly name: string; readonly port: number }[];
+  readonly ui: { readonly enabled: boolean };
 }
 
 /** TLS off is allowed on a loopback bind only; the default follows the bind. */
@@ -118,9 +120,10 @@ export function checkTls(raw: TlsCheckInput, ctx: CheckContext, issues: IssueLis
       if (ports.includes(80)) issues.add("regstack:ports", "port 80 is taken by the ACME HTTP challenge");
     }
   }
+  checkEdgeNames(raw, mode, issues);
   if (tls.certificate !== undefined) {
     if (mode !== "provided") issues.add("regstack:tls.certificate", 'applies to mode "provided" only');
-    checkPems(tls.certificate, issues);
+    checkPems(tls.certificate, issues, raw.domain);
     if (!ctx.secretKeys.includes("regstack:tls")) {
       issues.add("regstack:tls.certificate.key", "is stored in plaintext; set it with: pulumi config set --secret --path 'regstack:tls.certificate.key' < key.pem");
     }
@@ -134,7 +137,36 @@ export function checkTls(raw: TlsCheckInput, ctx: CheckContext, issues: IssueLis
   }
 }
 
-function checkPems(certificate: { cert: string; key: string; ca?: string }, issues: IssueList): void {
+/**
+ * What the edge's own ports and names leave free: a published port is never one the edge uses
+ * inside (its metrics listener); with host routing, services are named `<name>.<domain>`, so the
+ * domain is a DNS name and no cache takes the UI's name; ACME needs a public address and port 80.
+ */
+function checkEdgeNames(raw: TlsCheckInput, mode: TlsMode, issues: IssueList): void {
+  if (raw.target === "docker" && raw.edge.routing === "port") {
+    const published: { port: number; path: string }[] = [
+      { port: raw.ports.registry, path: "regstack:ports.registry" },
+      ...(raw.ui.enabled ? [{ port: raw.ports.ui, path: "regstack:ports.ui" }] : []),
+      ...raw.mirrors.map((m, i) => ({ port: m.port, path: `regstack:mirrors[${i}].port` })),
+    ];
+    for (const p of published) {
+      if (p.port === edgePaths.metricsPort) issues.add(p.path, `port ${p.port} is the edge's internal metrics listener: choose another`);
+    }
+  }
+  if (raw.edge.routing === "host") {
+    const domain = raw.domain ?? "";
+    if (ipv4.pattern!.test(domain)) issues.add("regstack:domain", `host routing names services ui.<domain> and <cache>.<domain>, which needs a DNS name, not the IP ${domain}; use port routing for an IP`);
+    raw.mirrors.forEach((m, i) => {
+      if (m.name === "ui" && raw.ui.enabled) issues.add(`regstack:mirrors[${i}].name`, 'with host routing "ui" is the UI\'s name (ui.<domain>): name the cache otherwise');
+    });
+    if (mode === "acme" && raw.edge.httpsPort === 80) issues.add("regstack:edge.httpsPort", "port 80 is taken by the ACME HTTP challenge");
+  }
+  if (mode === "acme" && raw.target === "docker" && isLoopback(raw.bindAddress)) {
+    issues.add("regstack:tls.mode", `"acme" needs the edge reachable from the internet, and regstack:bindAddress ${raw.bindAddress} is loopback`);
+  }
+}
+
+function checkPems(certificate: { cert: string; key: string; ca?: string }, issues: IssueList, domain?: string): void {
   const at = "regstack:tls.certificate";
   let cert: X509Certificate | undefined;
   try {
@@ -149,10 +181,23 @@ function checkPems(certificate: { cert: string; key: string; ca?: string }, issu
     // The parser's message is about the key's bytes: it is not repeated, the key being a secret.
     issues.add(`${at}.key`, "expected a PEM private key that parses");
   }
+  if (cert) {
+    // A certificate clients would refuse: expired (or not yet valid), or not for the registry's name.
+    const now = Date.now();
+    if (Date.parse(cert.validTo) <= now) issues.add(`${at}.cert`, `expired on ${new Date(cert.validTo).toISOString()}: supply a current certificate`);
+    else if (Date.parse(cert.validFrom) > now) issues.add(`${at}.cert`, `is not valid before ${new Date(cert.validFrom).toISOString()}`);
+    if (domain !== undefined && domain !== "") {
+      const covered = ipv4.pattern!.test(domain) ? cert.checkIP(domain) !== undefined : cert.checkHost(domain) !== undefined;
+      if (!covered) issues.add(`${at}.cert`, `does not cover regstack:domain "${domain}" (clients would refuse it): supply one that names it`);
+    }
+  }
   if (certificate.ca !== undefined) {
     try {
       const ca = new X509Certificate(certificate.ca);
       if (cert && !cert.checkIssued(ca)) issues.add(`${at}.ca`, "did not issue the certificate");
+      else if (cert && Date.parse(cert.validTo) > Date.parse(ca.validTo)) {
+        issues.add(`${at}.cert`, `outlives its CA (the CA expires ${new Date(ca.validTo).toISOString()}): clients stop trusting it then`);
+      }
     } catch (err) {
       issues.add(`${at}.ca`, `expected a PEM CA certificate that parses (${(err as Error).message})`);
     }
