@@ -13,7 +13,7 @@ import * as path from "path";
 import { images } from "../components/images";
 import { E2eSession, openSession } from "../e2e/session";
 import { startUpstream } from "../e2e/upstream";
-import { nasTlsVariant } from "../e2e/variants";
+import { nasTlsVariant, upstreamAliases } from "../e2e/variants";
 import { testCredentials } from "../offline/files";
 import { evaluateConfig } from "../offline/run";
 import { median, percentile, request, target } from "../rig/httpClient";
@@ -56,7 +56,7 @@ export async function benchEngine(sizeMb: number, requests: number): Promise<Rec
   try {
     const config = nasTlsVariant(session.engine.root);
     const evaluation = await evaluateConfig(config);
-    const upstream = startUpstream(session.engine, "regstack-nas", session.images.get(images.registry28)!, await freePort());
+    const upstream = startUpstream(session.engine, "regstack-nas", session.images.get(images.registry28)!, await freePort(), upstreamAliases(config));
     const report = await session.applier.apply(evaluation);
     const users = testCredentials(evaluation);
     const user = (JSON.parse(config.values["regstack:users"]) as { name: string; role?: string }[]).find((u) => (u.role ?? "push") === "push")!.name;

@@ -26,10 +26,12 @@ http:
 `;
 
 /** Starts the upstream stand-in on `network` (created if missing) before the stack's caches need it. */
-export function startUpstream(engine: PrivateEngine, network: string, image: string, port: number, alias = "upstream"): Upstream {
+export function startUpstream(engine: PrivateEngine, network: string, image: string, port: number, aliases: readonly string[] = ["upstream"]): Upstream {
   if (engine.docker(["network", "inspect", network]).status !== 0) engine.must(["network", "create", network]);
+  const alias = aliases[0];
   const container = `${network}-${alias}`;
-  engine.must(["create", "--name", container, "--network", network, "--network-alias", alias, "-p", `127.0.0.1:${port}:5000`, image, "registry", "serve", "/etc/upstream.yml"]);
+  const names = aliases.flatMap((a) => ["--network-alias", a]);
+  engine.must(["create", "--name", container, "--network", network, ...names, "-p", `127.0.0.1:${port}:5000`, image, "registry", "serve", "/etc/upstream.yml"]);
   engine.must(["cp", "-", `${container}:/etc/`], tarOf("upstream.yml", CONFIG));
   engine.must(["start", container]);
   return {

@@ -34,8 +34,9 @@ export function substitute(base: StackConfig, engineRoot: string): Substituted {
   if (dataPath) notes.push(`dataPath ${first.dataPath} → ${dataPath}`);
 
   const mirrors = (value(base, "mirrors") as Json[] | undefined) ?? [{ name: "dockerhub", upstream: "https://registry-1.docker.io", port: 5001 }];
-  overrides.mirrors = mirrors.map((m) => ({ name: m.name, upstream: "http://upstream:5000", port: m.port }));
-  notes.push(`cache upstreams ${mirrors.map((m) => m.upstream).join(", ")} → the stand-in upstream http://upstream:5000`);
+  // One stand-in serves every cache, under a name per cache: two caches of one upstream are refused.
+  overrides.mirrors = mirrors.map((m) => ({ name: m.name, upstream: `http://${upstreamAlias(String(m.name))}:5000`, port: m.port }));
+  notes.push(`cache upstreams ${mirrors.map((m) => m.upstream).join(", ")} → the stand-in upstream (http://upstream-<cache>:5000)`);
 
   const backup = value(base, "backup") as Json | undefined;
   if (typeof backup?.repository === "string" && backup.repository.startsWith("/")) {
@@ -97,4 +98,15 @@ export function localVariant(engineRoot: string): StackConfig {
 /** The nas stack with TLS on, as the scenarios run it in the engine at `engineRoot`: the `nas-tls` variant. */
 export function nasTlsVariant(engineRoot: string): StackConfig {
   return namedVariant("nas-tls", engineRoot).config;
+}
+
+/** The stand-in upstream's name on the platform network for one cache. */
+export function upstreamAlias(cache: string): string {
+  return `upstream-${cache}`;
+}
+
+/** Every name the stand-in upstream answers to for a substituted config: one per cache. */
+export function upstreamAliases(config: StackConfig): string[] {
+  const mirrors = JSON.parse(config.values["regstack:mirrors"] ?? "[]") as { name: string }[];
+  return ["upstream", ...mirrors.map((m) => upstreamAlias(m.name))];
 }

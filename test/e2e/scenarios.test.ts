@@ -15,7 +15,7 @@ import { evaluateConfig } from "../../offline/run";
 import { StackConfig } from "../../offline/stackConfig";
 import { blobDigest, buildMultiArchImage, buildOciImage, MultiArchImage, OciImage } from "../../rig/ociImage";
 import { freePort, runTool } from "../../rig/process";
-import { localVariant, nasTlsVariant } from "../../e2e/variants";
+import { localVariant, nasTlsVariant, upstreamAliases } from "../../e2e/variants";
 
 const work = mkdtempSync(path.join(tmpdir(), "regstack-e2e-"));
 let session: E2eSession;
@@ -78,7 +78,7 @@ describe.each(scenarios)("the $stack stack in a real Docker engine", ({ stack, v
     evaluation = await evaluateConfig(config);
     users = testCredentials(evaluation);
     applier = new Applier(session.engine, session.images);
-    upstream = startUpstream(session.engine, `regstack-${stack}`, session.images.get(images.registry28)!, await freePort());
+    upstream = startUpstream(session.engine, `regstack-${stack}`, session.images.get(images.registry28)!, await freePort(), upstreamAliases(config));
     report = await applier.apply(evaluation);
     if (tls) {
       certDir = path.join(work, `${stack}-certs`);
