@@ -16,6 +16,8 @@ export interface Baseline {
   readonly snapshot: Snapshot;
   /** How it was made, for the preview's heading. */
   readonly note: string;
+  /** The stack file does not exist at the base: everything is new. */
+  readonly isNew: boolean;
 }
 
 const git = (args: string[], cwd = ROOT) => execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -49,9 +51,8 @@ export async function withWorktree<T>(ref: string, use: (dir: string) => Promise
 }
 
 /** The stack's snapshot made by the program checked out in `dir` (undefined when that program cannot make one). */
-export function snapshotIn(dir: string, stack: string, stackFileInRepo: string): Snapshot | undefined {
+function snapshotIn(dir: string, stack: string, stackFileInRepo: string): Snapshot | undefined {
   if (!existsSync(path.join(dir, "scripts", "snapshot.ts"))) return undefined;
-  if (!existsSync(path.join(dir, stackFileInRepo))) return emptySnapshot(stack);
   const out = path.join(dir, "snapshot.json");
   const run = spawnSync(process.execPath, ["-r", "sucrase/register/ts", "scripts/snapshot.ts", "--stack", stack, "--config-file", stackFileInRepo, "--out", out], { cwd: dir, encoding: "utf8" });
   if (run.status !== 0) throw new Error(`the program at the base could not evaluate stack ${stack}:\n${run.stderr.trim()}`);
@@ -61,16 +62,19 @@ export function snapshotIn(dir: string, stack: string, stackFileInRepo: string):
 /** The baseline of a stack: `against` is a stack file, or a git ref. */
 export async function baselineOf(stack: string, currentFile: string, against: string): Promise<Baseline> {
   if (existsSync(against) && !isGitRef(against)) {
-    return { snapshot: snapshotOf(await evaluateConfig(readStackConfig(stack, against))), note: `the stack file ${against}, with this program` };
+    return { snapshot: snapshotOf(await evaluateConfig(readStackConfig(stack, against))), note: `the stack file ${against}, with this program`, isNew: false };
   }
   const inRepo = path.relative(ROOT, path.resolve(currentFile));
   if (inRepo.startsWith("..")) throw new Error(`${currentFile} is outside the repository: compare it with --against <stack file>`);
-  return withWorktree(against, async (dir) => {
-    const made = snapshotIn(dir, stack, inRepo);
-    if (made) return { snapshot: made, note: `${against} (its program and ${inRepo})` };
-    // A ref from before snapshots: its stack file, with this program.
-    const old = existsSync(path.join(dir, inRepo)) ? readFileSync(path.join(dir, inRepo), "utf8") : undefined;
-    const snapshot = old === undefined ? emptySnapshot(stack) : snapshotOf(await evaluateConfig(parseStackFile(stack, old)));
-    return { snapshot, note: `${inRepo} at ${against}, with this program (the program at ${against} predates snapshots)` };
-  });
+  return withWorktree(against, (dir) => baselineIn(dir, stack, inRepo, against));
+}
+
+/** The baseline of a stack in a checkout of `against` (its program, or this one for a ref from before snapshots). */
+export async function baselineIn(dir: string, stack: string, stackFileInRepo: string, against: string): Promise<Baseline> {
+  if (!existsSync(path.join(dir, stackFileInRepo))) return { snapshot: emptySnapshot(stack), note: `${against} (no ${stackFileInRepo} there)`, isNew: true };
+  const made = snapshotIn(dir, stack, stackFileInRepo);
+  if (made) return { snapshot: made, note: `${against} (its program and ${stackFileInRepo})`, isNew: false };
+  // A ref from before snapshots: its stack file, with this program.
+  const snapshot = snapshotOf(await evaluateConfig(parseStackFile(stack, readFileSync(path.join(dir, stackFileInRepo), "utf8"))));
+  return { snapshot, note: `${stackFileInRepo} at ${against}, with this program (the program at ${against} predates snapshots)`, isNew: false };
 }

@@ -4,16 +4,16 @@
  * in a worktree) and run through the policy pack, written as one Markdown comment. Writes `mandatory=<n>` to $GITHUB_OUTPUT
  * when it is set; the workflow fails after posting the comment when n is not 0.
  */
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from "fs";
+import { appendFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import { print, runCommand, splitFlag, UsageError } from "../offline/cli";
 import { runPolicies } from "../offline/policy";
 import { composeReport, mandatoryCount, StackReport } from "../offline/prReport";
-import { snapshotIn, withWorktree } from "../offline/baseline";
+import { baselineIn, withWorktree } from "../offline/baseline";
 import { previewOf } from "../offline/preview";
 import { evaluateConfig } from "../offline/run";
-import { emptySnapshot, snapshotOf } from "../offline/snapshot";
-import { parseStackFile, readStackConfig, shippedStacks } from "../offline/stackConfig";
+import { snapshotOf } from "../offline/snapshot";
+import { readStackConfig, shippedStacks } from "../offline/stackConfig";
 
 const USAGE = [
   "usage: npm run pr-report -- --against <git ref> --out <file>",
@@ -41,13 +41,9 @@ runCommand(USAGE, async () => {
   // One worktree of the base for every stack: its own program makes each baseline.
   await withWorktree(against, async (dir) => {
     for (const stack of shippedStacks()) {
-      const file = `Pulumi.${stack}.yaml`;
       const after = await evaluateConfig(readStackConfig(stack));
-      const isNew = !existsSync(path.join(dir, file));
-      let before = isNew ? emptySnapshot(stack) : snapshotIn(dir, stack, file);
-      // A base from before snapshots: its stack file, with this program.
-      before ??= snapshotOf(await evaluateConfig(parseStackFile(stack, readFileSync(path.join(dir, file), "utf8"))));
-      reports.push({ stack, preview: isNew ? undefined : previewOf(before, snapshotOf(after)), violations: runPolicies(after) });
+      const before = await baselineIn(dir, stack, `Pulumi.${stack}.yaml`, against);
+      reports.push({ stack, preview: before.isNew ? undefined : previewOf(before.snapshot, snapshotOf(after)), violations: runPolicies(after) });
     }
   });
   const comment = composeReport(reports, against);

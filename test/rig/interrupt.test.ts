@@ -3,7 +3,7 @@
  * registered cleanups run (a bench stopped with Ctrl-C leaves no registry, engine or directory).
  */
 import { spawn } from "child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "fs";
+import { mkdtempSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { ROOT } from "../../offline/stackConfig";
@@ -43,6 +43,5 @@ describe("an interrupted run", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    expect(existsSync(dir)).toBe(false);
   });
 });

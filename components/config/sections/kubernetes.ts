@@ -99,7 +99,7 @@ export interface KubernetesRaw {
   };
   readonly ui: { readonly enabled: boolean };
   readonly redis: { readonly enabled: boolean };
-  readonly mirrors: readonly { readonly name: string; readonly port: number }[];
+  readonly mirrors: readonly { readonly name: string; readonly port: number; readonly host?: string }[];
   readonly edge: { readonly routing: "port" | "host"; readonly httpsPort: number };
   readonly tls: { readonly mode?: string };
   readonly backup: { readonly enabled: boolean; readonly repository: string };
@@ -125,7 +125,7 @@ export function checkKubernetes(raw: KubernetesRaw, given: ReadonlySet<string>, 
     if (given.has(key)) issues.add(`regstack:${key}`, `applies to the docker target only; on kubernetes use regstack:kubernetes (${key === "resources" ? "kubernetes.resources" : key === "ports" ? "kubernetes.nodePorts" : "namespace, nodePorts, storage"})`);
   }
   raw.mirrors.forEach((m, i) => {
-    if ("host" in m && (m as { host?: string }).host !== undefined) issues.add(`regstack:mirrors[${i}].host`, "applies to the docker target only (the cluster places pods itself); remove it");
+    if (m.host !== undefined) issues.add(`regstack:mirrors[${i}].host`, "applies to the docker target only (the cluster places pods itself); remove it");
   });
   if (raw.edge.routing === "port") {
     const ports: { port: number; path: string }[] = [{ port: k.nodePorts.registry, path: "regstack:kubernetes.nodePorts.registry" }];
