@@ -35,9 +35,13 @@ const PEM = /-----BEGIN ([A-Z ]+)-----[\s\S]*?-----END \1-----/g;
 
 const digest = (text: string) => `sha256:${createHash("sha256").update(text).digest("hex").slice(0, 16)}`;
 
-/** Text with every PEM block replaced by its kind. */
+/** base64 text that starts with "-----BEGIN" (the client-trust scripts carry the CA that way). */
+const PEM_IN_BASE64 = /LS0tLS1CRUdJTi[A-Za-z0-9+/]*={0,2}/g;
+
+/** Text with every PEM block replaced by its kind, also where it travels base64-encoded. */
 export function withoutPem(text: string): string {
-  return text.replace(PEM, (_all, kind: string) => `-----BEGIN ${kind}----- (generated) -----END ${kind}-----`);
+  const plain = (t: string) => t.replace(PEM, (_all, kind: string) => `-----BEGIN ${kind}----- (generated) -----END ${kind}-----`);
+  return plain(text).replace(PEM_IN_BASE64, (b64) => `(base64 of ${plain(Buffer.from(b64, "base64").toString("utf8"))})`);
 }
 
 function normalised(value: unknown): unknown {

@@ -11,7 +11,7 @@ import { lineDiff } from "../../offline/lineDiff";
 import { runPolicies } from "../../offline/policy";
 import { composeReport, GITHUB_COMMENT_LIMIT, mandatoryCount, REPORT_MARKER } from "../../offline/prReport";
 import { formatPreview, Preview, previewOf } from "../../offline/preview";
-import { snapshotOf } from "../../offline/snapshot";
+import { snapshotOf, withoutPem } from "../../offline/snapshot";
 import { replacingChanges } from "../../offline/replacement";
 import { evaluateConfig } from "../../offline/run";
 import { readStackConfig, ROOT } from "../../offline/stackConfig";
@@ -103,6 +103,14 @@ describe("the offline preview", () => {
     expect(replacingChanges("kubernetes:apps/v1:Deployment", ["spec.selector.matchLabels.a"])).toEqual(["spec.selector"]);
     expect(replacingChanges("kubernetes:core/v1:PersistentVolumeClaim", ["spec.resources.requests.storage"])).toEqual([]);
     expect(replacingChanges("kubernetes:core/v1:PersistentVolumeClaim", ["spec.storageClassName"])).toEqual(["spec.storageClassName"]);
+  });
+
+  it("compares generated keys and certificates by kind, also base64-encoded in a script, so another process's keys are no change", () => {
+    const pem = (body: string) => `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
+    const script = (p: string) => `printf '%s' '${Buffer.from(p).toString("base64")}' | base64 -d`;
+    expect(withoutPem(script(pem("AAAA")))).toBe(withoutPem(script(pem("BBBB"))));
+    expect(withoutPem(pem("AAAA"))).toBe(withoutPem(pem("BBBB")));
+    expect(withoutPem("plain text")).toBe("plain text");
   });
 
   it("diffs lines as a person reads them: removals before additions, kept lines kept", () => {
