@@ -35,13 +35,21 @@ const PEM = /-----BEGIN ([A-Z ]+)-----[\s\S]*?-----END \1-----/g;
 
 const digest = (text: string) => `sha256:${createHash("sha256").update(text).digest("hex").slice(0, 16)}`;
 
-/** base64 text that starts with "-----BEGIN" (the client-trust scripts carry the CA that way). */
-const PEM_IN_BASE64 = /LS0tLS1CRUdJTi[A-Za-z0-9+/]*={0,2}/g;
+/** A long run of base64 (the client-trust scripts travel base64-encoded, and carry the CA so inside). */
+const BASE64_RUN = /[A-Za-z0-9+/]{200,}={0,2}/g;
 
-/** Text with every PEM block replaced by its kind, also where it travels base64-encoded. */
+/**
+ * Text with every PEM block replaced by its kind, also inside base64-encoded text (at any depth): a
+ * run that decodes to text holding a PEM block is replaced by its decoded, normalised text.
+ */
 export function withoutPem(text: string): string {
-  const plain = (t: string) => t.replace(PEM, (_all, kind: string) => `-----BEGIN ${kind}----- (generated) -----END ${kind}-----`);
-  return plain(text).replace(PEM_IN_BASE64, (b64) => `(base64 of ${plain(Buffer.from(b64, "base64").toString("utf8"))})`);
+  const plain = text.replace(PEM, (_all, kind: string) => `-----BEGIN ${kind}----- (generated) -----END ${kind}-----`);
+  return plain.replace(BASE64_RUN, (b64) => {
+    const decoded = Buffer.from(b64, "base64").toString("utf8");
+    if (/[^\x09\x0a\x0d\x20-\x7e]/.test(decoded)) return b64;
+    const normal = withoutPem(decoded);
+    return normal === decoded ? b64 : `(base64 of ${normal})`;
+  });
 }
 
 function normalised(value: unknown): unknown {

@@ -108,7 +108,11 @@ describe("the offline preview", () => {
   it("compares generated keys and certificates by kind, also base64-encoded in a script, so another process's keys are no change", () => {
     const pem = (body: string) => `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
     const script = (p: string) => `printf '%s' '${Buffer.from(p).toString("base64")}' | base64 -d`;
-    expect(withoutPem(script(pem("AAAA")))).toBe(withoutPem(script(pem("BBBB"))));
+    expect(withoutPem(script(pem("AAAA".repeat(60))))).toBe(withoutPem(script(pem("BBBB".repeat(60)))));
+    // The scripts are themselves sent base64-encoded: the CA sits two encodings deep.
+    const twice = (p: string) => `echo ${Buffer.from(script(p)).toString("base64")} | base64 -d | sh`;
+    expect(withoutPem(twice(pem("AAAA".repeat(60))))).toBe(withoutPem(twice(pem("BBBB".repeat(60)))));
+    expect(withoutPem(twice(pem("AAAA".repeat(60))))).not.toBe(twice(pem("AAAA".repeat(60))));
     expect(withoutPem(pem("AAAA"))).toBe(withoutPem(pem("BBBB")));
     expect(withoutPem("plain text")).toBe("plain text");
   });
