@@ -40,7 +40,22 @@ export interface DockerHost {
   readonly address: string;
   /** Host directory holding regstack's data; undefined keeps data in named Docker volumes. */
   readonly dataPath?: string;
+  /** Swarm mode: the node's hostname its services are pinned to. */
+  readonly node: string;
 }
+
+/** How services run on the docker target's engines. */
+export type DockerMode =
+  /** A container per service on the engine of its host. */
+  | { readonly kind: "hosts" }
+  /** Swarm services, declared through the first host (a manager), each pinned to the node of its host. */
+  | {
+      readonly kind: "swarm";
+      /** `ingress`: the routing mesh publishes the edge's ports on every node; `host`: on the edge's node only. */
+      readonly publishMode: "ingress" | "host";
+      /** `vip`: a virtual IP per service on the overlay network; `dnsrr`: DNS round robin. */
+      readonly endpointMode: "vip" | "dnsrr";
+    };
 
 export interface Limits {
   /** Memory limit in MiB (Docker's `memory`, in MB). */
@@ -113,6 +128,8 @@ export type ResourceRole = keyof DockerResources;
 /** Where the platform runs on one or more Docker hosts: everything only that target needs. */
 export interface DockerTarget {
   readonly kind: "docker";
+  /** Containers per host, or Swarm services. */
+  readonly mode: DockerMode;
   readonly hosts: readonly DockerHost[];
   /** Address published ports bind to. */
   readonly bindAddress: string;

@@ -8,9 +8,10 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceDescription, ServiceFile } from "../platform/description";
 import { DockerHost, Limits } from "../config/types";
-import { dataHandover, fileInstaller, programCopy } from "./oneShot";
+import { fileInstaller } from "./oneShot";
+import { DataOwner, declareNodeStorage } from "./nodeStorage";
 import { HostRuntime, healthcheckOf, serviceContainer } from "./runtime";
-import { mountAt, PersistentMount, persistentMount } from "./storage";
+import { PersistentMount } from "./storage";
 import { ImageRole } from "../images";
 
 export interface DockerServiceArgs {
@@ -42,7 +43,7 @@ function reloadDir(d: ServiceDescription, files: readonly ServiceFile[]): string
   return [...dirs][0];
 }
 
-export class DockerService extends pulumi.ComponentResource {
+export class DockerService extends pulumi.ComponentResource implements DataOwner {
   public readonly container: docker.Container;
   /** The one-shot that installs the reloadable files last (the plain ones), when the service has any. */
   public readonly installer?: docker.Container;
@@ -55,6 +56,8 @@ export class DockerService extends pulumi.ComponentResource {
   public readonly placement: string;
   /** The id of the service it translates. */
   public readonly serviceId: string;
+  /** Its container: what services that mount its data or config wait for. */
+  public readonly ready: pulumi.Resource;
 
   constructor(name: string, args: DockerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     const d = args.description;
@@ -62,53 +65,28 @@ export class DockerService extends pulumi.ComponentResource {
     const { runtime } = args;
     this.placement = d.placement;
     this.serviceId = d.id;
-    const volumes: pulumi.Input<docker.types.input.ContainerVolume>[] = [];
-    const before: pulumi.Resource[] = [...args.dependsOn];
-
-    if (d.data) {
-      const data = persistentMount(`${name}-data`, args.host, runtime, d.data.name, d.data.keep, this, d.data.hostPath);
-      this.dataVolume = data.volume;
-      this.dataMount = data;
-      const mount = mountAt(data, d.data.path);
-      volumes.push(mount);
-      if (d.data.owner) {
-        before.push(dataHandover(`${name}-prepare`, runtime, { image: args.toolsImage, mount, owner: d.data.owner }, { parent: this, dependsOn: data.volume ? [data.volume] : [] }));
-      }
-    }
-    for (const more of d.moreData ?? []) {
-      const data = persistentMount(`${name}-data-${more.name}`, args.host, runtime, more.name, more.keep, this, more.hostPath);
-      const mount = mountAt(data, more.path);
-      volumes.push(mount);
-      if (more.owner) {
-        before.push(dataHandover(`${name}-prepare-${more.name}`, runtime, { image: args.toolsImage, mount, owner: more.owner }, { parent: this, dependsOn: data.volume ? [data.volume] : [] }));
-      }
-    }
-    for (const shared of d.sharedData ?? []) {
-      const owner = args.declared.get(shared.owner);
-      const data = owner?.placement === d.placement ? (shared.what === "data" ? owner.dataMount : owner.configVolume) : undefined;
-      if (!owner || !data) throw new Error(`${d.id}: mounts the ${shared.what} of ${shared.owner}, which is not declared before it on ${d.placement}`);
-      volumes.push(shared.what === "data" ? mountAt(data as PersistentMount, shared.path, shared.readOnly) : { volumeName: data as pulumi.Output<string>, containerPath: shared.path, readOnly: shared.readOnly });
-      if (owner.container) before.push(owner.container);
-    }
-    for (const shared of d.sharedVolumes ?? []) {
-      const mount = { volumeName: args.sharedVolume(shared.name), containerPath: shared.path, readOnly: shared.readOnly };
-      volumes.push(mount);
-      // The service that writes a shared volume owns it (the scheduler writes the edge's freeze flag).
-      if (!shared.readOnly && d.user) {
-        before.push(dataHandover(`${name}-prepare-${shared.name}`, runtime, { image: args.toolsImage, mount: { ...mount, readOnly: false }, owner: d.user }, { parent: this }));
-      }
-    }
-    if (d.programs && d.programs.borrow.length > 0) {
-      const programs = new docker.Volume(
-        `${name}-programs`,
-        { name: `regstack-${runtime.stack}-${d.role}-programs`, labels: [{ label: "io.regstack.stack", value: runtime.stack }] },
-        { parent: this, provider: runtime.provider },
-      );
-      for (const b of d.programs.borrow) {
-        before.push(programCopy(`${name}-program-${b.name}`, runtime, { image: args.imageOf(b.image), from: b.from, volume: programs.name, dir: d.programs.dir, name: b.name }, { parent: this }));
-      }
-      volumes.push({ volumeName: programs.name, containerPath: d.programs.dir, readOnly: true });
-    }
+    const storage = declareNodeStorage(
+      name,
+      d,
+      {
+        host: args.host,
+        runtime,
+        toolsImage: args.toolsImage,
+        declared: args.declared,
+        sharedVolume: args.sharedVolume,
+        imageOf: args.imageOf,
+        sharedConfig: (shared) => {
+          const owner = args.declared.get(shared.owner);
+          if (!owner?.configVolume) throw new Error(`${d.id}: mounts the config of ${shared.owner}, which has no files that reload in place`);
+          return [{ source: { volumeName: owner.configVolume }, target: shared.path, readOnly: shared.readOnly }];
+        },
+      },
+      this,
+    );
+    this.dataVolume = storage.dataVolume;
+    this.dataMount = storage.dataMount;
+    const volumes: pulumi.Input<docker.types.input.ContainerVolume>[] = storage.mounts.map((m) => ({ ...m.source, containerPath: m.target, readOnly: m.readOnly }));
+    const before: pulumi.Resource[] = [...args.dependsOn, ...storage.before];
 
     const reloadable = d.files.filter((f) => f.onChange === "reload");
     const liveDir = reloadDir(d, reloadable);
@@ -162,6 +140,7 @@ export class DockerService extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: before },
     );
+    this.ready = this.container;
     this.registerOutputs({ container: this.container.name });
   }
 }

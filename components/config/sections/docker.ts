@@ -2,7 +2,7 @@
  * The docker target: `regstack:docker`, `regstack:bindAddress`, `regstack:ports`,
  * `regstack:resources`, `regstack:logs`, and which host runs each cache (`regstack:mirrors[].host`).
  */
-import { decimal, int, listOf, object, optional, required, section, str, withDefault } from "../decoders";
+import { decimal, int, listOf, object, oneOf, optional, required, section, str, withDefault } from "../decoders";
 import { duplicates } from "../checks";
 import { IssueList } from "../issues";
 import { absolutePath, byteSize, dnsLabel, dockerEndpoint, hostName, ipv4, isLoopback } from "../patterns";
@@ -25,11 +25,28 @@ const dockerHost = object({
   sshOpts: withDefault(listOf(str()), [], { type: "list of strings", text: 'Extra ssh options (ssh:// only), e.g. `["-o", "StrictHostKeyChecking=accept-new"]`.' }),
   address: optional(str(hostName), { type: "host name or IP", default: "host of the url, or `localhost`", text: "Name clients use to reach services on this host." }),
   dataPath: optional(str(absolutePath), { type: "absolute path", default: "named volumes", text: "Host directory for data (`<dataPath>/registry`, `<dataPath>/mirror-<name>`, `<dataPath>/edge`)." }),
+  node: optional(str(hostName), { type: "host name", default: "the host's `name`", text: "Swarm mode: the node's hostname, as `docker node ls` shows it; its services are pinned there (`node.hostname == <node>`)." }),
+});
+
+const swarmSettings = object({
+  publishMode: withDefault(oneOf(["ingress", "host"] as const), "ingress", {
+    type: "`ingress` or `host`",
+    text: "How the edge's ports are published: `ingress` (the routing mesh: every node answers, and the edge rolls start-first) or `host` (only the edge's node answers, and the edge sees each client's own address).",
+  }),
+  endpointMode: withDefault(oneOf(["vip", "dnsrr"] as const), "vip", {
+    type: "`vip` or `dnsrr`",
+    text: "How services find each other on the overlay network: a virtual IP (`vip`) or DNS round robin (`dnsrr`, which needs `publishMode: host`).",
+  }),
 });
 
 export const dockerKeys = {
   docker: section(
     {
+      mode: withDefault(oneOf(["hosts", "swarm"] as const), "hosts", {
+        type: "`hosts` or `swarm`",
+        text: "`hosts`: containers on each engine. `swarm`: Swarm services declared through the first host (a manager), each pinned to the node of its host; the hosts' own urls prepare their data.",
+      }),
+      swarm: optional(swarmSettings, { type: "object", default: "`{publishMode: ingress, endpointMode: vip}`", text: "Swarm settings (`docker.mode: swarm` only)." }),
       hosts: withDefault(listOf(dockerHost, { min: 1 }), () => [{ name: "local", url: LOCAL_DOCKER, sshOpts: [] }], {
         type: "list",
         default: "`[{name: local, url: unix:///var/run/docker.sock}]`",
@@ -66,12 +83,13 @@ export const dockerKeys = {
   ),
 };
 
-type HostRaw = { readonly name: string; readonly url: string; readonly sshOpts: readonly string[]; readonly address?: string; readonly dataPath?: string };
+type HostRaw = { readonly name: string; readonly url: string; readonly sshOpts: readonly string[]; readonly address?: string; readonly dataPath?: string; readonly node?: string };
+type SwarmRaw = { readonly publishMode: "ingress" | "host"; readonly endpointMode: "vip" | "dnsrr" };
 type Limits = { readonly memoryMb: number; readonly cpus: string };
 
 /** What the docker target's checks and build read. */
 export interface DockerRaw {
-  readonly docker: { readonly hosts: readonly HostRaw[] };
+  readonly docker: { readonly mode: "hosts" | "swarm"; readonly swarm?: SwarmRaw; readonly hosts: readonly HostRaw[] };
   readonly bindAddress: string;
   readonly ports: { readonly registry: number; readonly ui: number };
   readonly ui: { readonly enabled: boolean };
@@ -84,6 +102,7 @@ export interface DockerRaw {
 export function checkDocker(raw: DockerRaw, issues: IssueList): void {
   const hosts = raw.docker.hosts;
   const first = hosts[0];
+  checkSwarm(raw, issues);
   if (!isLoopback(raw.bindAddress) && raw.domain === undefined && first && first.address === undefined && defaultAddress(first.url) === "localhost") {
     issues.add(
       "regstack:domain",
@@ -117,19 +136,43 @@ export function checkDocker(raw: DockerRaw, issues: IssueList): void {
   }
 }
 
+/** Swarm mode's own rules, and its keys refused in the per-host layout. */
+function checkSwarm(raw: DockerRaw, issues: IssueList): void {
+  const { mode, swarm, hosts } = raw.docker;
+  if (mode !== "swarm") {
+    if (swarm !== undefined) issues.add("regstack:docker.swarm", 'applies to regstack:docker.mode "swarm" only; remove it or set docker.mode: swarm');
+    hosts.forEach((h, i) => {
+      if (h.node !== undefined) issues.add(`regstack:docker.hosts[${i}].node`, 'names a Swarm node and applies to regstack:docker.mode "swarm" only; remove it or set docker.mode: swarm');
+    });
+    return;
+  }
+  // A Swarm port has no host address: Docker publishes it on every address of the node (or of every node).
+  if (raw.bindAddress !== "0.0.0.0") {
+    issues.add(
+      "regstack:bindAddress",
+      `Swarm publishes the edge's ports on every address of its node${swarm?.publishMode === "host" ? "" : " (every node, with the ingress mesh)"} and cannot bind them to ${raw.bindAddress}; set regstack:bindAddress: 0.0.0.0 with docker.mode swarm (TLS is then required), or use docker.mode: hosts`,
+    );
+  }
+  if (swarm?.endpointMode === "dnsrr" && swarm.publishMode !== "host") {
+    issues.add("regstack:docker.swarm.endpointMode", '"dnsrr" cannot publish ports through the ingress mesh (Docker refuses the service); set docker.swarm.publishMode: host, or use endpointMode "vip"');
+  }
+  duplicates(hosts, (h) => h.node ?? h.name, (i) => `regstack:docker.hosts[${i}].${hosts[i].node === undefined ? "name" : "node"}`, "Swarm node", issues);
+}
+
 function defaultAddress(url: string): string {
   const match = /^(?:ssh|tcp):\/\/(?:[^@/]+@)?([^/:]+)/.exec(url);
   return match ? match[1] : "localhost";
 }
 
 export function buildDockerHosts(raw: DockerRaw): DockerHost[] {
-  return raw.docker.hosts.map((h) => ({ name: h.name, url: h.url, sshOpts: h.sshOpts, address: h.address ?? defaultAddress(h.url), dataPath: h.dataPath }));
+  return raw.docker.hosts.map((h) => ({ name: h.name, url: h.url, sshOpts: h.sshOpts, address: h.address ?? defaultAddress(h.url), dataPath: h.dataPath, node: h.node ?? h.name }));
 }
 
 export function buildDocker(raw: DockerRaw): DockerTarget {
   const hosts = buildDockerHosts(raw);
   return {
     kind: "docker",
+    mode: raw.docker.mode === "swarm" ? { kind: "swarm", publishMode: raw.docker.swarm?.publishMode ?? "ingress", endpointMode: raw.docker.swarm?.endpointMode ?? "vip" } : { kind: "hosts" },
     hosts,
     bindAddress: raw.bindAddress,
     ports: { registry: raw.ports.registry, ui: raw.ports.ui, mirrors: Object.fromEntries(raw.mirrors.map((m) => [m.name, m.port])) },
