@@ -20,6 +20,7 @@ export function stackOutputs(platform: PlatformOutputs): Record<string, unknown>
     k3sRegistriesYaml: platform.clientSnippets.k3sRegistriesYaml,
     containerdHosts: platform.clientSnippets.containerdHosts,
     kindClusterConfig: platform.clientSnippets.kindClusterConfig,
+    swarmService: platform.clientSnippets.swarmService,
   };
   // An output that does not apply to the stack (no UI, no CA) is left out, not exported as undefined.
   return Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined));

@@ -3,6 +3,7 @@ import { ConfigError } from "./config/issues";
 import { loadConfig } from "./config/load";
 import { PlatformSpec } from "./config/types";
 import { DockerPlatform } from "./docker/platform";
+import { SwarmPlatform } from "./docker/swarm/platform";
 import { KubernetesPlatform } from "./kubernetes/platform";
 import { PlatformOutputs } from "./platform/outputs";
 import { PlatformDescription } from "./platform/platform";
@@ -16,6 +17,7 @@ export interface ProgramHooks {
 export function declarePlatform(spec: PlatformSpec, hooks: ProgramHooks = {}): PlatformOutputs {
   switch (spec.target.kind) {
     case "docker":
+      if (spec.target.mode.kind === "swarm") return new SwarmPlatform("regstack", { spec, target: spec.target, mode: spec.target.mode, onDescribed: hooks.onDescribed }).outputs;
       return new DockerPlatform("regstack", { spec, target: spec.target, onDescribed: hooks.onDescribed }).outputs;
     case "kubernetes":
       return new KubernetesPlatform("regstack", { spec, target: spec.target, onDescribed: hooks.onDescribed }).outputs;

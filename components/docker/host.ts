@@ -13,16 +13,20 @@ export interface DockerHostArgs {
   readonly target: Pick<DockerTarget, "bindAddress" | "logs">;
   /** The images this host runs. */
   readonly roles: readonly ImageRole[];
+  /** The platform network when it spans hosts (a Swarm overlay); undefined declares a bridge of its own. */
+  readonly network?: pulumi.Output<string>;
 }
 
 /**
  * One Docker engine: an explicit provider (local socket or ssh://), the platform network, and the
- * pinned images its services run. Services on the host share its runtime.
+ * pinned images its services run. Services on the host share its runtime. On a Swarm it is one node:
+ * its engine pulls the images and prepares the data its services mount, and the overlay is its network.
  */
 export class DockerHostRuntime extends pulumi.ComponentResource {
   public readonly runtime: HostRuntime;
   public readonly provider: docker.Provider;
-  public readonly network: docker.Network;
+  /** The platform network's name on this engine. */
+  public readonly network: pulumi.Output<string>;
   /** The engine this runtime deploys to. */
   public readonly host: DockerHost;
   private readonly baseName: string;
@@ -39,15 +43,17 @@ export class DockerHostRuntime extends pulumi.ComponentResource {
       { host: host.url, sshOpts: host.sshOpts.length > 0 ? [...host.sshOpts] : undefined },
       { parent: this },
     );
-    this.network = new docker.Network(
-      `${name}-network`,
-      {
-        name: `regstack-${stack}`,
-        driver: "bridge",
-        labels: [{ label: "io.regstack.stack", value: stack }],
-      },
-      { parent: this, provider: this.provider },
-    );
+    this.network =
+      args.network ??
+      new docker.Network(
+        `${name}-network`,
+        {
+          name: `regstack-${stack}`,
+          driver: "bridge",
+          labels: [{ label: "io.regstack.stack", value: stack }],
+        },
+        { parent: this, provider: this.provider },
+      ).name;
     for (const role of args.roles) {
       this.pulled[role] = new docker.RemoteImage(
         `${name}-image-${role}`,
@@ -59,11 +65,11 @@ export class DockerHostRuntime extends pulumi.ComponentResource {
       stack,
       host: host.name,
       provider: this.provider,
-      network: this.network.name,
+      network: this.network,
       bindAddress: target.bindAddress,
       logs: target.logs,
     };
-    this.registerOutputs({ network: this.network.name });
+    this.registerOutputs({ network: this.network });
   }
 
   /**
@@ -85,8 +91,17 @@ export class DockerHostRuntime extends pulumi.ComponentResource {
 
   /** The pulled image for a role; the host must have been declared with that role. */
   image(role: ImageRole): pulumi.Output<string> {
+    return this.pulledImage(role).imageId;
+  }
+
+  /** The pinned reference of a role's image, once this engine has pulled it (a Swarm task names it so). */
+  imageRef(role: ImageRole): pulumi.Output<string> {
+    return this.pulledImage(role).name;
+  }
+
+  private pulledImage(role: ImageRole): docker.RemoteImage {
     const image = this.pulled[role];
     if (!image) throw new Error(`image "${role}" was not declared for host ${this.runtime.host}`);
-    return image.imageId;
+    return image;
   }
 }

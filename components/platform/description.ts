@@ -146,6 +146,11 @@ export interface ServiceDescription {
   /** All capabilities are dropped but these; undefined keeps the image's defaults. */
   readonly capabilities?: readonly string[];
   readonly readOnlyRoot: boolean;
+  /**
+   * Whether a new instance may start before the old one stops, for a moment sharing its data (a
+   * rolling update that keeps the service up). False where two instances would fight over local data.
+   */
+  readonly overlapOnUpdate: boolean;
   /** Whose limits it takes from the target's resources table. */
   readonly resources: ResourceRole;
   /** Ids of the services that must be up before it starts. */

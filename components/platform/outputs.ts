@@ -31,6 +31,8 @@ export interface PlatformOutputs {
     readonly containerdHosts: Record<string, string>;
     /** A kind cluster config fragment: the nodes' containerd reads the hosts.toml files above. */
     readonly kindClusterConfig: string;
+    /** Swarm mode: how a workload on the Swarm runs an image from the registry. */
+    readonly swarmService?: string;
   };
 }
 

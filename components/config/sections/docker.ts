@@ -97,6 +97,7 @@ export interface DockerRaw {
   readonly resources: { readonly registry: Limits; readonly mirror: Limits; readonly ui: Limits; readonly redis: Limits; readonly edge: Limits; readonly jobs: Limits };
   readonly logs: { readonly maxSize: string; readonly maxFiles: number };
   readonly domain?: string;
+  readonly edge: { readonly routing: "port" | "host"; readonly httpsPort: number };
 }
 
 export function checkDocker(raw: DockerRaw, issues: IssueList): void {
@@ -157,6 +158,29 @@ function checkSwarm(raw: DockerRaw, issues: IssueList): void {
     issues.add("regstack:docker.swarm.endpointMode", '"dnsrr" cannot publish ports through the ingress mesh (Docker refuses the service); set docker.swarm.publishMode: host, or use endpointMode "vip"');
   }
   duplicates(hosts, (h) => h.node ?? h.name, (i) => `regstack:docker.hosts[${i}].${hosts[i].node === undefined ? "name" : "node"}`, "Swarm node", issues);
+  if ((swarm?.publishMode ?? "ingress") !== "ingress") return;
+  // The mesh publishes each port on every node: two edges may not publish one port, wherever they run.
+  const first = hosts[0]?.name;
+  const elsewhere = raw.mirrors.map((m, i) => ({ m, i })).filter(({ m }) => m.host !== undefined && m.host !== first);
+  if (raw.edge.routing === "host") {
+    const firstOther = elsewhere[0];
+    if (firstOther) {
+      issues.add(
+        `regstack:mirrors[${firstOther.i}].host`,
+        `puts a second edge on host "${firstOther.m.host}", and with edge.routing "host" both edges publish port ${raw.edge.httpsPort}, which the ingress mesh publishes once for the whole Swarm; set docker.swarm.publishMode: host, or leave the caches on "${first}"`,
+      );
+    }
+    return;
+  }
+  const byPort = new Map<number, { path: string; host: string }>([[raw.ports.registry, { path: "regstack:ports.registry", host: first }]]);
+  if (raw.ui.enabled) byPort.set(raw.ports.ui, byPort.get(raw.ports.ui) ?? { path: "regstack:ports.ui", host: first });
+  raw.mirrors.forEach((m, i) => {
+    const host = m.host ?? first;
+    const taken = byPort.get(m.port);
+    // The same host's clash is reported by the per-host check.
+    if (taken && taken.host !== host) issues.add(`regstack:mirrors[${i}].port`, `port ${m.port} is already published by ${taken.path} on host "${taken.host}", and the ingress mesh publishes a port once for the whole Swarm; choose another port, or set docker.swarm.publishMode: host`);
+    else if (!taken) byPort.set(m.port, { path: `regstack:mirrors[${i}].port`, host });
+  });
 }
 
 function defaultAddress(url: string): string {

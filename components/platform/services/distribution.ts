@@ -57,6 +57,8 @@ export function distributionService(args: DistributionArgs): ServiceDescription 
     user: REGISTRY_USER,
     capabilities: [],
     readOnlyRoot: true,
+    // Two registries on one filesystem storage: the cache's expiry state and uploads are not shared safely.
+    overlapOnUpdate: false,
     resources: args.resources,
     dependsOn: args.dependsOn,
     connectsTo: args.connectsTo,

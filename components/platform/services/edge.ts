@@ -57,7 +57,8 @@ export function edgeService(args: EdgeServiceArgs): ServiceDescription {
     component: "Edge",
     placement: args.placement,
     image: "edge",
-    aliases: ["edge"],
+    // Unique on the platform: on a Swarm every node's edge is on one network.
+    aliases: [args.id],
     command: ["caddy", "run", "--config", edgePaths.caddyfile, "--adapter", "caddyfile", "--watch"],
     env: { XDG_DATA_HOME: edgePaths.dataDir, XDG_CONFIG_HOME: edgePaths.configDir },
     secretEnv: {},
@@ -79,6 +80,8 @@ export function edgeService(args: EdgeServiceArgs): ServiceDescription {
     probe: { kind: "http", port: edgePaths.metricsPort, path: "/metrics" },
     ...(unprivileged ? { user: EDGE_USER, capabilities: [] } : { capabilities: ["NET_BIND_SERVICE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "SETUID", "SETGID"] }),
     readOnlyRoot: true,
+    // Caddy locks its storage for clustered instances: two edges may share it for a moment.
+    overlapOnUpdate: true,
     resources: "edge",
     dependsOn: args.dependsOn,
     connectsTo: args.connectsTo,

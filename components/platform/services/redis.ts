@@ -30,6 +30,8 @@ export function redisService(spec: PlatformSpec, placement: string, password: Se
     user: REDIS_USER,
     capabilities: [],
     readOnlyRoot: true,
+    // A cache with nothing on disk: a new instance starts empty either way.
+    overlapOnUpdate: true,
     resources: "redis",
     dependsOn: [],
     connectsTo: [],

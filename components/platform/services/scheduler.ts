@@ -122,6 +122,8 @@ export function schedulerService(args: SchedulerServiceArgs): ServiceDescription
     // The jobs write only to their state, scratch and the registry's data (restic's cache and
     // regsync's HOME are under the state directory).
     readOnlyRoot: true,
+    // One scheduler at a time: its jobs write the registry's data.
+    overlapOnUpdate: false,
     resources: "jobs",
     dependsOn: [internalNames.registry],
     // The jobs read the registry's API (verify, sync) and empty Redis's cache after a restore.

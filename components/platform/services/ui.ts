@@ -21,6 +21,8 @@ export function uiService(spec: PlatformSpec, placement: string): ServiceDescrip
     probe: { kind: "http", port: uiPaths.port, path: "/" },
     // nginx in the image starts as root and drops to its own user: the image's defaults stay.
     readOnlyRoot: false,
+    // Stateless pages.
+    overlapOnUpdate: true,
     resources: "ui",
     dependsOn: [internalNames.registry],
     connectsTo: [internalNames.registry],
