@@ -30,3 +30,11 @@ export function daemonJsonFor(view: ClientView): string {
 export function kindClusterConfigFor(): string {
   return renderKindClusterConfig(clientPaths.containerdCertsDir);
 }
+
+/**
+ * How a workload on a Swarm runs an image from the registry: the manager hands the caller's login to
+ * the nodes (`--with-registry-auth`), after `docker login` on the manager.
+ */
+export function swarmServiceFor(registryAddress: string): string {
+  return `docker login ${registryAddress} && docker service create --with-registry-auth --name <app> ${registryAddress}/<team>/<app>:<tag>`;
+}

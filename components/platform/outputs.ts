@@ -1,7 +1,7 @@
 /** PlatformOutputs, the contract every target returns, built once from the description. */
 import * as pulumi from "@pulumi/pulumi";
 import { Secret } from "../config/types";
-import { containerdHostsFor, daemonJsonFor, k3sRegistriesFor, kindClusterConfigFor } from "./clientSnippets";
+import { containerdHostsFor, daemonJsonFor, k3sRegistriesFor, kindClusterConfigFor, swarmServiceFor } from "./clientSnippets";
 import { ScheduledJob } from "./jobs";
 import { jobPaths } from "../render/paths";
 import { PlatformDescription } from "./platform";
@@ -68,6 +68,7 @@ export function platformOutputs(d: PlatformDescription, clientStatus: Record<str
         : pulumi.output(k3sRegistriesFor(view, hasCa)),
       containerdHosts: containerdHostsFor(view, hasCa),
       kindClusterConfig: kindClusterConfigFor(),
+      swarmService: spec.target.kind === "docker" && spec.target.mode.kind === "swarm" ? swarmServiceFor(endpoints.registry.address) : undefined,
     },
   };
 }

@@ -1,11 +1,11 @@
 /**
- * Nothing but the edge is reachable from outside: only its containers publish ports, only Services
+ * Nothing but the edge is reachable from outside: only its containers or Swarm services publish ports, only Services
  * selecting it are NodePorts or load balancers, NodePorts stay within 30000-32767, and no pod takes a
  * host port.
  */
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { at, list, record, UNKNOWN } from "./props";
-import { DOCKER_CONTAINER, dockerLabel, K8S_SERVICE, podSpecOf } from "./workloads";
+import { DOCKER_CONTAINER, DOCKER_SERVICE, dockerLabel, K8S_SERVICE, podSpecOf } from "./workloads";
 
 export interface EdgeOnlyConfig {
   /** Roles (Docker io.regstack.role, Kubernetes app.kubernetes.io/component) that may be published. */
@@ -24,8 +24,8 @@ export const edgeOnlyPublished: ResourceValidationPolicy = {
   remediationSteps: "Reach the service through the edge (a site in the Caddyfile); keep regstack:kubernetes.nodePorts and cache ports within 30000-32767.",
   validateResource: (args, reportViolation) => {
     const allowed = args.getConfig<EdgeOnlyConfig>().publishedRoles ?? [];
-    if (args.type === DOCKER_CONTAINER) {
-      const ports = at(args.props, "ports");
+    if (args.type === DOCKER_CONTAINER || args.type === DOCKER_SERVICE) {
+      const ports = args.type === DOCKER_SERVICE ? at(args.props, "endpointSpec", "ports") : at(args.props, "ports");
       const published = ports === UNKNOWN ? [UNKNOWN] : list(ports);
       const role = dockerLabel(args.props, "io.regstack.role");
       if (published.length > 0 && !allowed.includes(String(role))) reportViolation(`${args.name}: publishes ports but is ${role === undefined ? "unlabelled" : `the ${String(role)}`}, not the edge.`);

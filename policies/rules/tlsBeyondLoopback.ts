@@ -1,11 +1,13 @@
 /**
- * An edge reached beyond loopback serves TLS: a Docker edge publishing on a non-loopback address, or
- * a Kubernetes edge behind a NodePort (every node address), has no plain `http://` site on those
+ * An edge reached beyond loopback serves TLS: a Docker edge publishing on a non-loopback address, a
+ * Swarm edge (every node address), or a Kubernetes edge behind a NodePort (every node address), has no plain `http://` site on those
  * ports in the Caddyfile it runs. Plain HTTP is only for a loopback-only stack.
  */
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { at, list, record, UNKNOWN } from "./props";
-import { DOCKER_CONTAINER, dockerLabel, K8S_CONFIG_MAP, K8S_SERVICE } from "./workloads";
+import { DOCKER_CONTAINER, DOCKER_SERVICE, dockerLabel, K8S_CONFIG_MAP, K8S_SERVICE } from "./workloads";
+
+const SWARM_CONFIG = "docker:index/serviceConfig:ServiceConfig";
 
 /** Ports with a plain-HTTP site in a Caddyfile (`http://…:port {`). */
 export function plainHttpPorts(caddyfile: string): number[] {
@@ -19,6 +21,18 @@ function caddyfileUploadedBeside(edge: PolicyResource, resources: readonly Polic
       const file = at(u, "file");
       if (typeof file === "string" && file.endsWith("/Caddyfile")) return at(u, "content");
     }
+  }
+  return undefined;
+}
+
+/** A Swarm edge's Caddyfile: the config beside it labelled with that path (base64 data). */
+function caddyfileConfigBeside(edge: PolicyResource, resources: readonly PolicyResource[]): unknown {
+  for (const r of resources) {
+    if (r.type !== SWARM_CONFIG || r.parent === undefined || r.parent.urn !== edge.parent?.urn) continue;
+    const path = dockerLabel(r.props, "io.regstack.path");
+    if (typeof path !== "string" || !path.endsWith("/Caddyfile")) continue;
+    const data = at(r.props, "data");
+    return typeof data === "string" ? Buffer.from(data, "base64").toString("utf8") : data;
   }
   return undefined;
 }
@@ -42,6 +56,18 @@ export const tlsBeyondLoopback: StackValidationPolicy = {
         }
         const plain = plainHttpPorts(caddyfile);
         for (const p of wide) if (plain.includes(Number(at(p, "internal")))) reportViolation(`${r.name}: serves plain HTTP on port ${String(at(p, "internal"))}, published on ${String(at(p, "ip") ?? "every address")}.`, r.urn);
+      }
+      // A Swarm port has no address: it is published on every address of a node.
+      if (r.type === DOCKER_SERVICE && dockerLabel(r.props, "io.regstack.role") === "edge") {
+        const ports = list(at(r.props, "endpointSpec", "ports"));
+        if (ports.length === 0) continue;
+        const caddyfile = caddyfileConfigBeside(r, args.resources);
+        if (typeof caddyfile !== "string") {
+          reportViolation(`${r.name}: publishes on every node address and its Caddyfile ${caddyfile === UNKNOWN ? "is unknown at preview" : "was not found"}, so TLS cannot be shown.`, r.urn);
+          continue;
+        }
+        const plain = plainHttpPorts(caddyfile);
+        for (const p of ports) if (plain.includes(Number(at(p, "targetPort")))) reportViolation(`${r.name}: serves plain HTTP on port ${String(at(p, "targetPort"))}, published on every node address.`, r.urn);
       }
       if (r.type === K8S_SERVICE && ["NodePort", "LoadBalancer"].includes(String(at(r.props, "spec", "type")))) {
         const component = record(at(r.props, "spec", "selector"))["app.kubernetes.io/component"];

@@ -1,11 +1,12 @@
 /**
  * The containers a resource runs, seen the same way whether Docker or Kubernetes declares them: a
- * Docker container, or the pod template of a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job,
+ * Docker container, a Swarm service's task, or the pod template of a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job,
  * CronJob or Pod (containers and init containers). Values may be UNKNOWN at preview.
  */
 import { at, list, record, UNKNOWN } from "./props";
 
 export const DOCKER_CONTAINER = "docker:index/container:Container";
+export const DOCKER_SERVICE = "docker:index/service:Service";
 export const DOCKER_IMAGE = "docker:index/remoteImage:RemoteImage";
 export const DOCKER_VOLUME = "docker:index/volume:Volume";
 export const K8S_SERVICE = "kubernetes:core/v1:Service";
@@ -65,9 +66,25 @@ function dockerContainer(props: unknown): ContainerView {
   };
 }
 
+/** A Swarm service's task: Swarm has no privileged mode; bind mounts are its host paths. */
+function swarmTask(props: unknown): ContainerView {
+  const task = at(props, "taskSpec");
+  const mounts = at(task, "containerSpec", "mounts");
+  const hostPaths = mounts === UNKNOWN ? [UNKNOWN] : list(mounts).filter((m) => at(m, "type") === "bind").map((m) => at(m, "source"));
+  const memory = at(task, "resources", "limits", "memoryBytes");
+  return {
+    name: typeof at(props, "name") === "string" ? String(at(props, "name")) : "the service",
+    image: at(task, "containerSpec", "image"),
+    memoryLimit: memory === 0 ? undefined : memory,
+    privileged: task === UNKNOWN ? UNKNOWN : undefined,
+    hostPaths,
+  };
+}
+
 /** The containers a resource runs ([] for anything that runs none). */
 export function containersOf(type: string, props: unknown): ContainerView[] {
   if (type === DOCKER_CONTAINER) return [dockerContainer(props)];
+  if (type === DOCKER_SERVICE) return [swarmTask(props)];
   const pod = podSpecOf(type, props);
   if (pod === undefined) return [];
   if (pod === UNKNOWN) return [{ name: "?", image: UNKNOWN, memoryLimit: UNKNOWN, privileged: UNKNOWN, hostPaths: [UNKNOWN] }];

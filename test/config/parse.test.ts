@@ -31,7 +31,8 @@ describe("defaults", () => {
 
   it("targets the local Docker engine on loopback", () => {
     expect(spec.target.kind).toBe("docker");
-    expect(dockerOf(spec).hosts).toEqual([{ name: "local", url: "unix:///var/run/docker.sock", sshOpts: [], address: "localhost", dataPath: undefined }]);
+    expect(dockerOf(spec).hosts).toEqual([{ name: "local", url: "unix:///var/run/docker.sock", sshOpts: [], address: "localhost", dataPath: undefined, node: "local" }]);
+    expect(dockerOf(spec).mode).toEqual({ kind: "hosts" });
     expect(dockerOf(spec).bindAddress).toBe("127.0.0.1");
     expect(spec.loopbackOnly).toBe(true);
     expect(spec.domain).toBe("localhost");

@@ -121,3 +121,51 @@ describe("insecure fixtures produce exactly their violations", () => {
     expect(runPolicies(e, { "no-privilege": { enforcementLevel: "disabled" } })).toEqual([]);
   });
 });
+
+describe("the pack over the dev stack in Swarm mode", () => {
+  let swarm: Evaluation;
+  beforeAll(async () => {
+    const dev = readStackConfig("dev");
+    swarm = await evaluateConfig(withKey(dev, "docker", { ...(JSON.parse(dev.values["regstack:docker"]) as object), mode: "swarm" }));
+  });
+  const swarmFixture = (change: (resources: CapturedResource[]) => void): Evaluation => {
+    const resources = JSON.parse(JSON.stringify(swarm.resources)) as CapturedResource[];
+    change(resources);
+    return { ...swarm, resources };
+  };
+  const task = (r: CapturedResource) => {
+    const spec = r.inputs.taskSpec as { value?: Record<string, unknown> } & Record<string, unknown>;
+    return (spec.value ?? spec) as { containerSpec: Record<string, unknown>; resources: Record<string, unknown> };
+  };
+
+  it("passes every policy", () => {
+    expect(ofServices(swarm).length).toBeGreaterThan(0);
+    expect(runPolicies(swarm)).toEqual([]);
+  });
+
+  it("sees a Swarm service that publishes beside the edge, runs an unpinned image, or has no memory limit", () => {
+    const e = swarmFixture((rs) => {
+      named(rs, "regstack-ui-service").inputs.endpointSpec = { mode: "vip", ports: [{ targetPort: 80, publishedPort: 8080, publishMode: "ingress" }] };
+      task(named(rs, "regstack-ui-service")).containerSpec.image = "joxit/docker-registry-ui:latest";
+      task(named(rs, "regstack-ui-service")).resources = {};
+    });
+    expect(found(runPolicies(e))).toEqual([
+      "mandatory edge-only-published regstack-ui-service",
+      "mandatory images-pinned regstack-ui-service",
+      "mandatory memory-limits regstack-ui-service",
+    ]);
+  });
+
+  it("sees a Swarm edge serving plain HTTP: its ports are on every node address", () => {
+    const e = swarmFixture((rs) => {
+      const config = named(rs, "regstack-edge-config-Caddyfile");
+      const text = Buffer.from(String(config.inputs.data), "base64").toString("utf8").replace(/^https:\/\/([^\s{,]*):5000 \{/m, "http://$1:5000 {");
+      config.inputs.data = Buffer.from(text).toString("base64");
+    });
+    expect(found(runPolicies(e))).toEqual(["mandatory tls-beyond-loopback regstack-edge-service"]);
+  });
+});
+
+function ofServices(e: Evaluation): CapturedResource[] {
+  return e.resources.filter((r) => r.type === "docker:index/service:Service");
+}

@@ -10,7 +10,7 @@ function code(file: string): string {
 }
 
 const dir = path.join(ROOT, "components", "docker");
-const files = readdirSync(dir).filter((f) => f.endsWith(".ts"));
+const files = [...readdirSync(dir).filter((f) => f.endsWith(".ts")), ...readdirSync(path.join(dir, "swarm")).map((f) => `swarm/${f}`)];
 const clusterDir = path.join(ROOT, "components", "kubernetes");
 /** conventions.ts is the one file that knows which service a cluster's users call docker-registry. */
 const clusterFiles = readdirSync(clusterDir).filter((f) => f.endsWith(".ts") && f !== "conventions.ts");

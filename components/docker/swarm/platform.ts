@@ -88,21 +88,12 @@ export class SwarmPlatform extends pulumi.ComponentResource {
     const edges = description.services.filter((d) => d.ports.some((p) => p.published)).map((d) => services.get(d.id)!.service);
     const clientStatus = declareClientTrust(name, description, this, edges);
     const scheduler = description.services.find((d) => d.id === description.schedulerId);
-    const base = platformOutputs(description, clientStatus, (_job, command) =>
+    this.outputs = platformOutputs(description, clientStatus, (_job, command) =>
       scheduler
         ? `ssh ${hostOf(scheduler.placement).address} docker exec '$(docker ps -q --filter label=com.docker.swarm.service.name=${swarmServiceName(spec.stack, scheduler.id)})' ${command}`
         : "<no scheduler>",
     );
-    this.outputs = { ...base, clientSnippets: { ...base.clientSnippets, swarmService: swarmServiceSnippet(base.registryUrl) } };
     this.registerOutputs({ registryUrl: this.outputs.registryUrl });
   }
 }
 
-/**
- * How a workload on the Swarm runs an image from the registry: the manager passes the caller's login
- * to the nodes (`--with-registry-auth`), after `docker login` on the manager.
- */
-export function swarmServiceSnippet(registryUrl: string): string {
-  const address = registryUrl.replace(/^https?:\/\//, "");
-  return `docker login ${address} && docker service create --with-registry-auth --name <app> ${address}/<team>/<app>:<tag>`;
-}
