@@ -9,6 +9,7 @@ import { ReportedFailure } from "../offline/cli";
 import { freePort } from "../rig/process";
 import { DOCKER_CLI, PrivateEngine } from "./engine";
 import { NO_STAND_IN } from "./standins";
+import { AppliedService, SERVICE, SwarmApplier } from "./swarmApplier";
 
 const CONTAINER = "docker:index/container:Container";
 const VOLUME = "docker:index/volume:Volume";
@@ -78,6 +79,8 @@ export interface AppliedContainer {
 
 export interface ApplyReport {
   readonly containers: AppliedContainer[];
+  /** Swarm services (Swarm mode). */
+  readonly services: AppliedService[];
   /** Containers not run, with the reason (no stand-in image). */
   readonly skipped: { readonly resource: string; readonly image: string; readonly reason: string }[];
   /** Published ports: declared host port → the free loopback port used here. */
@@ -109,8 +112,8 @@ function ordered(containers: CapturedResource[]): CapturedResource[] {
 }
 
 /**
- * Creates a stack's captured Docker resources (networks, volumes, containers) in a real engine, in
- * dependency order, exactly as declared but for two things: image references (to the stand-ins) and
+ * Creates a stack's captured Docker resources (networks, volumes, containers, and in Swarm mode configs,
+ * secrets and services) in a real engine, in dependency order, exactly as declared but for two things: image references (to the stand-ins) and
  * published host ports (to free loopback ports). Applying again after a config edit recreates only
  * the containers whose inputs changed, as `pulumi up` would replace them.
  */
@@ -125,12 +128,18 @@ export class Applier {
     private readonly images: ReadonlyMap<string, string>,
     /** Keep going when a service does not become healthy (e2e:up: a cache of an unreachable upstream). */
     private readonly tolerateUnhealthy = false,
-  ) {}
+  ) {
+    this.swarm = new SwarmApplier(engine, images, (declared) => this.hostPort(declared));
+  }
+
+  /** The Swarm half: configs, secrets and services. */
+  readonly swarm: SwarmApplier;
 
   async apply(evaluation: Evaluation): Promise<ApplyReport> {
     for (const n of evaluation.resources.filter((r) => r.type === NETWORK)) {
       const name = String(n.inputs.name);
-      if (this.engine.docker(["network", "inspect", name]).status !== 0) this.engine.must(["network", "create", "--driver", String(n.inputs.driver ?? "bridge"), name]);
+      const attachable = n.inputs.attachable === true ? ["--attachable"] : [];
+      if (this.engine.docker(["network", "inspect", name]).status !== 0) this.engine.must(["network", "create", "--driver", String(n.inputs.driver ?? "bridge"), ...attachable, name]);
     }
     for (const v of evaluation.resources.filter((r) => r.type === VOLUME)) {
       const name = String(v.inputs.name);
@@ -147,7 +156,17 @@ export class Applier {
       }
       containers.push(await this.container(c, inputs, image));
     }
-    return { containers, skipped, ports: new Map(this.ports) };
+    const services: AppliedService[] = [];
+    const declared = ordered(evaluation.resources.filter((r) => r.type === SERVICE));
+    if (declared.length > 0) {
+      this.swarm.noteNetworks(evaluation, NETWORK);
+      await this.swarm.files(evaluation);
+      for (const r of declared) {
+        const applied = await this.swarm.service(r, skipped);
+        if (applied) services.push(applied);
+      }
+    }
+    return { containers, services, skipped, ports: new Map(this.ports) };
   }
 
   /** Takes over the port mapping of an earlier apply to the same engine. */

@@ -2,6 +2,7 @@ import { spawn, spawnSync } from "child_process";
 import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
+import { freePort } from "../rig/process";
 
 /** Debian's Docker CLI (a newer CLI earlier on PATH may not match Debian's daemon). */
 export const DOCKER_CLI = "/usr/bin/docker";
@@ -89,9 +90,37 @@ export class PrivateEngine {
     writeFileSync(this.stateFile, JSON.stringify({ id: this.id, root: this.root, pid: this.pid, ...extra }, null, 2));
   }
 
+  /**
+   * The bridge this engine's Swarm gateway network (docker_gwbridge) uses: a name of its own, since
+   * Docker's default name is one per machine and may belong to another engine.
+   */
+  get gatewayBridge(): string {
+    return `rsgw${this.id.slice(0, 8)}`;
+  }
+
+  /**
+   * Makes the engine a single-node Swarm manager on loopback and returns its node's hostname. The
+   * gateway network comes first, under this engine's own bridge name; the control port is a free one.
+   * (Swarm's gossip still listens on 127.0.0.1:7946, so two engines here cannot be Swarms at once.)
+   */
+  async initSwarm(): Promise<string> {
+    this.must([
+      "network", "create", "--driver", "bridge",
+      "--opt", `com.docker.network.bridge.name=${this.gatewayBridge}`,
+      "--opt", "com.docker.network.bridge.enable_icc=false",
+      "--opt", "com.docker.network.bridge.enable_ip_masquerade=false",
+      "docker_gwbridge",
+    ]);
+    const port = await freePort();
+    this.must(["swarm", "init", "--advertise-addr", "127.0.0.1", "--listen-addr", `127.0.0.1:${port}`]);
+    return this.must(["info", "--format", "{{.Name}}"]);
+  }
+
   async stop(): Promise<void> {
     const bridges: string[] = [];
     if (this.docker(["version"]).status === 0) {
+      // Leaving the Swarm removes its services, so no task comes back while the containers go.
+      if (this.docker(["info", "--format", "{{.Swarm.LocalNodeState}}"]).stdout.trim() === "active") this.docker(["swarm", "leave", "--force"]);
       const ids = this.docker(["ps", "-aq"]).stdout.split("\n").filter(Boolean);
       if (ids.length) this.docker(["rm", "-f", "-v", ...ids]);
       bridges.push(...this.bridges());
@@ -115,9 +144,13 @@ export class PrivateEngine {
     rmSync(this.root, { recursive: true, force: true });
   }
 
-  /** The bridges this engine's networks made (br-<id>), while it runs. */
+  /** The bridges this engine's networks made (br-<id>, or the name a network was given), while it runs. */
   bridges(): string[] {
-    return this.docker(["network", "ls", "-q", "--filter", "type=custom"]).stdout.split("\n").filter(Boolean).map((id) => `br-${id.slice(0, 12)}`);
+    const ids = this.docker(["network", "ls", "-q", "--no-trunc", "--filter", "type=custom", "--filter", "driver=bridge"]).stdout.split("\n").filter(Boolean);
+    return ids.map((id) => {
+      const named = this.docker(["network", "inspect", "--format", '{{index .Options "com.docker.network.bridge.name"}}', id]).stdout.trim();
+      return named && named !== "<no value>" ? named : `br-${id.slice(0, 12)}`;
+    });
   }
 
   /** The roots of every engine under a directory (CI's own temporary directory). */

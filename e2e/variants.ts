@@ -110,3 +110,30 @@ export function upstreamAliases(config: StackConfig): string[] {
   const mirrors = JSON.parse(config.values["regstack:mirrors"] ?? "[]") as { name: string }[];
   return ["upstream", ...mirrors.map((m) => upstreamAlias(m.name))];
 }
+
+/**
+ * The dev stack in Swarm mode, as a single-node Swarm in the engine at `engineRoot` whose node is
+ * `node`: the usual substitutions, then what the Swarm here lacks. The routing mesh and virtual IPs
+ * need IPVS and iptables, so ports publish in host mode and services resolve by DNS round robin; the
+ * stack's own defaults (ingress, vip) are what a real cluster uses.
+ */
+export function devSwarmVariant(engineRoot: string, node: string): Substituted {
+  const done = substitute(variant("dev", {}), engineRoot);
+  const docker = JSON.parse(done.config.values["regstack:docker"]) as { hosts: Json[] };
+  const hosts: Json[] = docker.hosts.map((h) => ({ ...h, node }));
+  const config = variant(
+    "dev",
+    { docker: { mode: "swarm", swarm: { publishMode: "host", endpointMode: "dnsrr" }, hosts }, bindAddress: "0.0.0.0" },
+    done.config,
+  );
+  return {
+    config,
+    substitutions: [
+      ...done.substitutions.filter((n) => !n.startsWith("bindAddress")),
+      "docker.mode hosts → swarm, a single-node Swarm on loopback",
+      `node ${hosts.map((h) => String(h.name)).join(", ")} → ${node} (this engine's node)`,
+      "docker.swarm publishMode ingress → host, endpointMode vip → dnsrr (the mesh and VIPs need IPVS and iptables)",
+      "bindAddress stays 0.0.0.0 (Swarm publishes on every address); domain → localhost, TLS internal",
+    ],
+  };
+}
