@@ -51,7 +51,11 @@ export function edgeLiveFiles(rendered: RenderedStack, service = "edge"): Map<st
 export function localCaddyfile(text: string, live: string, ports: ReadonlyMap<number, number>, metricsPort: number, upstreams: ReadonlyMap<string, string>): string {
   let out = text.split(`${edgePaths.liveDir}/`).join(`${live}/`);
   out = out.replace(`http://:${edgePaths.metricsPort}`, `http://127.0.0.1:${metricsPort}`);
-  for (const [from, to] of upstreams) out = out.split(`reverse_proxy ${from} `).join(`reverse_proxy ${to} `);
+  for (const [from, to] of upstreams) {
+    out = out.split(`reverse_proxy ${from} `).join(`reverse_proxy ${to} `);
+    // A proxy for some paths only (the UI site's /v2/* to the registry).
+    out = out.split(`reverse_proxy /v2/* ${from} `).join(`reverse_proxy /v2/* ${to} `);
+  }
   // Only site addresses (lines of https://name:port, ... or http://:port) carry listen ports.
   return out
     .split("\n")

@@ -19,7 +19,7 @@ export function sitesOn(node: string, spec: PlatformSpec, endpoints: Endpoints, 
   const sites: EdgeSite[] = [];
   if (node === placement.primary) {
     sites.push(site("registry", endpoints.registry, internalAddresses.registry, "registry"));
-    if (endpoints.ui) sites.push(site("ui", endpoints.ui, internalAddresses.ui, "ui"));
+    if (endpoints.ui) sites.push({ ...site("ui", endpoints.ui, internalAddresses.ui, "ui"), registryApi: internalAddresses.registry });
   }
   for (const m of spec.mirrors.filter((x) => placement.mirrors[x.name] === node)) {
     const access = cacheIsOpen(spec, m) ? "mirror-open" : "mirror-private";

@@ -5,7 +5,7 @@ import { header } from "./yaml";
  * Who may do what on a site:
  * - registry: writes need a push user (a pull user gets 403 DENIED); reads need any user unless
  *   anonymous pull is on;
- * - ui: like the registry, never anonymous;
+ * - ui: like the registry, never anonymous; its `/v2/` goes to the registry from the edge;
  * - mirror: a pull-through cache, read-only (writes get 405 UNSUPPORTED); reads need any user
  *   (mirror-private) or none (mirror-open, see cacheIsOpen).
  */
@@ -21,6 +21,12 @@ export interface EdgeSite {
   /** host:port of the service behind it. */
   readonly upstream: string;
   readonly access: SiteAccess;
+  /**
+   * The UI's site: host:port of the registry, which serves the site's `/v2/` itself under the same
+   * rules as the registry's site (the UI's pages call their own origin's `/v2/`), so the UI needs
+   * no path to the registry and a pull user cannot delete through it.
+   */
+  readonly registryApi?: string;
 }
 
 export type EdgeTls =
@@ -136,9 +142,9 @@ const UNAUTHORIZED = block("handle_errors", [
   ...jsonRefusal("@unauthorized", 401, "UNAUTHORIZED", "authentication required"),
 ]);
 
-function siteLines(site: EdgeSite, input: CaddyfileInput): string[] {
-  const head = input.tls.mode === "off" ? `http://:${site.port}` : site.names.map((n) => siteAddress(n, site.port)).join(", ");
-  const proxy = block(`reverse_proxy ${site.upstream}`, [
+/** A streaming proxy to `upstream` (for the requests `matcher` selects, or all). */
+function proxyLines(upstream: string, matcher = ""): string[] {
+  return block(`reverse_proxy ${matcher ? `${matcher} ` : ""}${upstream}`, [
     // Stream layers both ways: no buffering, no response timeout for multi-GB blobs.
     "flush_interval -1",
     "header_up X-Real-IP {remote_host}",
@@ -146,8 +152,15 @@ function siteLines(site: EdgeSite, input: CaddyfileInput): string[] {
     "header_up -Authorization",
     ...block("transport http", ["dial_timeout 10s", "keepalive 2m"]),
   ]);
+}
+
+function siteLines(site: EdgeSite, input: CaddyfileInput): string[] {
+  const head = input.tls.mode === "off" ? `http://:${site.port}` : site.names.map((n) => siteAddress(n, site.port)).join(", ");
+  // The UI's own /v2/ goes to the registry first; the rest of its pages to the UI.
+  const proxy = [...(site.registryApi ? proxyLines(site.registryApi, "/v2/*") : []), ...proxyLines(site.upstream)];
   const access = accessLines(site, input);
-  const frozen = site.access === "registry" && input.freezeFile ? frozenLines(input.freezeFile) : { matchers: [], handlers: [] };
+  const writesRegistry = site.access === "registry" || site.registryApi !== undefined;
+  const frozen = writesRegistry && input.freezeFile ? frozenLines(input.freezeFile) : { matchers: [], handlers: [] };
   // `route` runs its handlers in the order written: authenticate, refuse, then proxy.
   // Browsers that reached a TLS site once never fall back to plain HTTP for it.
   const hsts = input.tls.mode === "off" ? [] : ['header Strict-Transport-Security "max-age=31536000"'];

@@ -175,3 +175,31 @@ describe("who may read a cache at a LAN edge", () => {
     expect(await cacheAnswers("cache-public", { ...hub, public: true })).toEqual({ anonymous: "200", user: "200" });
   });
 });
+
+describe("the UI's site at the edge", () => {
+  let uiEdge: RunningEdge;
+  let uiStack: RenderedStack;
+  let url = "";
+  beforeAll(async () => {
+    uiStack = await renderConfig(variant("local", { ...settings(false), ui: { enabled: true } }), path.join(work, "ui"));
+    uiEdge = await startEdge(uiStack, path.join(work, "ui-run"), registry.port);
+    url = `https://localhost:${uiEdge.ports.get(5080)}`;
+  });
+  afterAll(async () => {
+    await uiEdge?.stop();
+  });
+  const curl = (method: string, urlPath: string, user?: string) =>
+    runTool("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", uiEdge.caFile!, "-X", method, ...(user ? ["-u", `${user}:${uiStack.users[user]}`] : []), `${url}${urlPath}`]).stdout;
+
+  it("serves the pages' /v2/ from the registry itself, to users only", () => {
+    expect(curl("GET", "/v2/_catalog", "ci")).toBe("200");
+    expect(curl("GET", "/v2/_catalog", "reader")).toBe("200");
+    expect(curl("GET", "/v2/_catalog")).toBe("401");
+  });
+
+  it("refuses a pull user's delete through the UI with the registry's 403, as on the registry's site", () => {
+    expect(curl("DELETE", "/v2/team/app/manifests/sha256:0000000000000000000000000000000000000000000000000000000000000000", "reader")).toBe("403");
+    // A push user's delete reaches the registry (which answers for the unknown digest itself).
+    expect(curl("DELETE", "/v2/team/app/manifests/sha256:0000000000000000000000000000000000000000000000000000000000000000", "ci")).not.toBe("403");
+  });
+});

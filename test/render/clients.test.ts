@@ -46,16 +46,19 @@ describe("client snippets", () => {
 });
 
 describe("UI settings", () => {
-  it("single-registry mode proxied to the registry, deletes as the registry allows, digests shown", () => {
-    const env = renderUiEnv({ title: "Home", registryUrl: "http://registry:5000", deleteEnabled: false });
+  it("single-registry mode on its own origin (the edge serves /v2/), deletes as the registry allows, digests shown", () => {
+    const env = renderUiEnv({ title: "Home", deleteEnabled: false });
     expect(env).toEqual(
       expect.objectContaining({
         REGISTRY_TITLE: "Home",
-        NGINX_PROXY_PASS_URL: "http://registry:5000",
         SINGLE_REGISTRY: "true",
         DELETE_IMAGES: "false",
         SHOW_CONTENT_DIGEST: "true",
       }),
     );
+    // With no proxy URL the image leaves its nginx /v2 proxy out, and with no REGISTRY_URL the pages
+    // call window.location.origin: the UI container never reaches the registry itself.
+    expect(env).not.toHaveProperty("NGINX_PROXY_PASS_URL");
+    expect(env).not.toHaveProperty("REGISTRY_URL");
   });
 });

@@ -135,7 +135,7 @@ describe("the k8s stack", () => {
     const edge = rules("allow-edge");
     expect(edge).toEqual([{ ports: [30500, 30501, 30502, 30580].map((port) => ({ port, protocol: "TCP" })) }]);
     const from = (r: Rule) => (r.from ?? []).map((f) => f.podSelector.matchLabels["app.kubernetes.io/component"]).sort();
-    expect(rules("allow-registry").map(from)).toEqual([["edge", "scheduler", "ui"]]);
+    expect(rules("allow-registry").map(from)).toEqual([["edge", "scheduler"]]);
     expect(rules("allow-redis").map(from)).toEqual([["registry", "scheduler"]]);
     expect(rules("allow-mirror-dockerhub").map(from)).toEqual([["edge"]]);
     // Every rule but the edge's names who may connect.

@@ -1,9 +1,9 @@
-/** The joxit registry UI in single-registry mode, proxying /v2 to the registry on the platform network. */
+/** The joxit registry UI in single-registry mode: its pages call their origin's /v2/, which the edge serves. */
 import { PlatformSpec } from "../../config/types";
 import { uiPaths } from "../../render/paths";
 import { renderUiEnv } from "../../render/ui";
 import { ServiceDescription } from "../description";
-import { internalAddresses, internalNames } from "../topology";
+import { internalNames } from "../topology";
 
 export function uiService(spec: PlatformSpec, placement: string): ServiceDescription {
   return {
@@ -13,7 +13,7 @@ export function uiService(spec: PlatformSpec, placement: string): ServiceDescrip
     placement,
     image: "ui",
     aliases: [internalNames.ui],
-    env: renderUiEnv({ title: spec.ui.title, registryUrl: `http://${internalAddresses.registry}`, deleteEnabled: spec.registry.deleteEnabled }),
+    env: renderUiEnv({ title: spec.ui.title, deleteEnabled: spec.registry.deleteEnabled }),
     secretEnv: {},
     files: [],
     scratch: [],
@@ -25,6 +25,7 @@ export function uiService(spec: PlatformSpec, placement: string): ServiceDescrip
     overlapOnUpdate: true,
     resources: "ui",
     dependsOn: [internalNames.registry],
-    connectsTo: [internalNames.registry],
+    // Nothing: the edge brings the registry's API to the UI's pages.
+    connectsTo: [],
   };
 }
