@@ -2,6 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { ImageRole, images } from "../images";
 import { DockerHost, DockerTarget } from "../config/types";
+import { serviceNetworkName } from "./networks";
 import { HostRuntime } from "./runtime";
 
 export interface DockerHostArgs {
@@ -13,20 +14,21 @@ export interface DockerHostArgs {
   readonly target: Pick<DockerTarget, "bindAddress" | "logs">;
   /** The images this host runs. */
   readonly roles: readonly ImageRole[];
-  /** The platform network when it spans hosts (a Swarm overlay); undefined declares a bridge of its own. */
-  readonly network?: pulumi.Output<string>;
+  /** The services whose networks this engine holds (bridges; none on a Swarm node, whose overlays the manager declares). */
+  readonly networks: readonly string[];
 }
 
 /**
- * One Docker engine: an explicit provider (local socket or ssh://), the platform network, and the
- * pinned images its services run. Services on the host share its runtime. On a Swarm it is one node:
- * its engine pulls the images and prepares the data its services mount, and the overlay is its network.
+ * One Docker engine: an explicit provider (local socket or ssh://), the platform's networks on it (one
+ * bridge per service others connect to, see networks.ts), and the pinned images its services run.
+ * Services on the host share its runtime. On a Swarm it is one node: its engine pulls the images and
+ * prepares the data its services mount; the manager declares the overlays.
  */
 export class DockerHostRuntime extends pulumi.ComponentResource {
   public readonly runtime: HostRuntime;
   public readonly provider: docker.Provider;
-  /** The platform network's name on this engine. */
-  public readonly network: pulumi.Output<string>;
+  /** Each service network on this engine, by the id of the service that owns it. */
+  private readonly networks = new Map<string, pulumi.Output<string>>();
   /** The engine this runtime deploys to. */
   public readonly host: DockerHost;
   private readonly baseName: string;
@@ -43,17 +45,18 @@ export class DockerHostRuntime extends pulumi.ComponentResource {
       { host: host.url, sshOpts: host.sshOpts.length > 0 ? [...host.sshOpts] : undefined },
       { parent: this },
     );
-    this.network =
-      args.network ??
-      new docker.Network(
-        `${name}-network`,
+    for (const owner of args.networks) {
+      const network = new docker.Network(
+        `${name}-network-${owner}`,
         {
-          name: `regstack-${stack}`,
+          name: serviceNetworkName(stack, owner),
           driver: "bridge",
           labels: [{ label: "io.regstack.stack", value: stack }],
         },
         { parent: this, provider: this.provider },
-      ).name;
+      );
+      this.networks.set(owner, network.name);
+    }
     for (const role of args.roles) {
       this.pulled[role] = new docker.RemoteImage(
         `${name}-image-${role}`,
@@ -65,11 +68,10 @@ export class DockerHostRuntime extends pulumi.ComponentResource {
       stack,
       host: host.name,
       provider: this.provider,
-      network: this.network,
       bindAddress: target.bindAddress,
       logs: target.logs,
     };
-    this.registerOutputs({ network: this.network });
+    this.registerOutputs({ networks: [...this.networks.values()] });
   }
 
   /**
@@ -87,6 +89,13 @@ export class DockerHostRuntime extends pulumi.ComponentResource {
       this.shared.set(volume, v);
     }
     return v.name;
+  }
+
+  /** The name of a service's network on this engine; the host must have been declared with it. */
+  networkName(owner: string): pulumi.Output<string> {
+    const network = this.networks.get(owner);
+    if (!network) throw new Error(`the network of "${owner}" was not declared on host ${this.runtime.host}`);
+    return network;
   }
 
   /** The pulled image for a role; the host must have been declared with that role. */

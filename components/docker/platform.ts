@@ -11,6 +11,10 @@ import { declareClientTrust, describePlatform, PlatformDescription } from "../pl
 import { DockerHostRuntime } from "./host";
 import { containerName } from "./runtime";
 import { DockerService } from "./service";
+import { networkOwners, networksOf } from "./networks";
+
+/** Containers reach each other on one host only (each host's edge fronts its own services). */
+const sameHost = (a: ServiceDescription, b: ServiceDescription) => a.placement === b.placement;
 
 export interface DockerPlatformArgs {
   /** The validated spec. */
@@ -37,11 +41,12 @@ export class DockerPlatform extends pulumi.ComponentResource {
       const borrowed = placed.flatMap((s) => (s.programs?.borrow ?? []).map((b) => b.image));
       const roles = [...new Set<ImageRole>([...placed.map((s) => s.image), ...borrowed, "tools"])];
       const host = target.hosts.find((h) => h.name === node)!;
-      hosts.set(node, new DockerHostRuntime(`${name}-${node}`, { host, stack: spec.stack, target, roles }, { parent: this }));
+      const networks = networkOwners(placed, description.services, sameHost);
+      hosts.set(node, new DockerHostRuntime(`${name}-${node}`, { host, stack: spec.stack, target, roles, networks }, { parent: this }));
     }
 
     const services = new Map<string, DockerService>();
-    for (const d of description.services) services.set(d.id, this.translate(name, d, target, hosts, services));
+    for (const d of description.services) services.set(d.id, this.translate(name, d, description.services, target, hosts, services));
 
     const edges = description.services.filter((d) => d.ports.some((p) => p.published)).map((d) => services.get(d.id)!.container);
     const clientStatus = declareClientTrust(name, description, this, edges);
@@ -54,6 +59,7 @@ export class DockerPlatform extends pulumi.ComponentResource {
   private translate(
     name: string,
     d: ServiceDescription,
+    all: readonly ServiceDescription[],
     target: DockerTarget,
     hosts: ReadonlyMap<string, DockerHostRuntime>,
     declared: ReadonlyMap<string, DockerService>,
@@ -77,6 +83,7 @@ export class DockerPlatform extends pulumi.ComponentResource {
         declared,
         sharedVolume: (volume) => host.sharedVolume(volume),
         imageOf: (role) => host.image(role),
+        networks: networksOf(d, all, (peer) => sameHost(d, peer)).map((n) => ({ name: host.networkName(n.owner), aliases: n.aliases })),
       },
       { parent: this },
     );

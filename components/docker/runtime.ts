@@ -3,14 +3,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { Limits } from "../config/types";
 import { Probe } from "../platform/description";
 
-/** What every long-running service container on a host shares: provider, network, logging. */
+/** What every long-running service container on a host shares: provider, logging, the bind address. */
 export interface HostRuntime {
   readonly stack: string;
   /** Host name from the spec (used in names and labels). */
   readonly host: string;
   readonly provider: docker.Provider;
-  /** The platform network's name on this host. */
-  readonly network: pulumi.Input<string>;
   /** Address published ports bind to. */
   readonly bindAddress: string;
   readonly logs: { readonly maxSize: string; readonly maxFiles: number };
@@ -20,7 +18,8 @@ export interface HostRuntime {
 export interface ServiceContainerArgs {
   readonly role: string;
   readonly image: pulumi.Input<string>;
-  readonly aliases: readonly string[];
+  /** The networks it joins, with its aliases where it has them. */
+  readonly networks: readonly { readonly name: pulumi.Input<string>; readonly aliases: readonly string[] }[];
   readonly limits: Limits;
   readonly envs?: pulumi.Input<string>[];
   readonly command?: readonly string[];
@@ -73,7 +72,7 @@ export function serviceContainer(
       cpus: args.limits.cpus,
       logDriver: "json-file",
       logOpts: { "max-size": runtime.logs.maxSize, "max-file": String(runtime.logs.maxFiles) },
-      networksAdvanced: [{ name: runtime.network, aliases: [...args.aliases] }],
+      networksAdvanced: args.networks.map((n) => ({ name: n.name, ...(n.aliases.length > 0 ? { aliases: [...n.aliases] } : {}) })),
       ports: (args.ports ?? []).map((p) => ({ internal: p.internal, external: p.external, ip: runtime.bindAddress, protocol: "tcp" })),
       uploads: args.uploads,
       volumes: args.volumes,

@@ -33,6 +33,8 @@ export interface DockerServiceArgs {
   readonly sharedVolume: (name: string) => pulumi.Output<string>;
   /** The pinned image of a role on this host (for borrowed programs). */
   readonly imageOf: (role: ImageRole) => pulumi.Input<string>;
+  /** The networks it joins on the host (its own with its aliases, then those of the services it connects to). */
+  readonly networks: readonly { readonly name: pulumi.Input<string>; readonly aliases: readonly string[] }[];
 }
 
 /** The directory every reloadable file of a service lives in (they share one volume). */
@@ -124,7 +126,7 @@ export class DockerService extends pulumi.ComponentResource implements DataOwner
       {
         role: d.role,
         image: args.image,
-        aliases: d.aliases,
+        networks: args.networks,
         limits: args.limits,
         command: d.command,
         envs,

@@ -40,13 +40,17 @@ describe.each(["local", "nas"])("config edits on the %s stack", (stack) => {
     const mirrors = (base.values["regstack:mirrors"] ? keyValue<object[]>(base, "mirrors") : [{ name: "dockerhub", upstream: "https://registry-1.docker.io", port: 5001 }]);
     const after = await evaluateConfig(withKey(base, "mirrors", [...mirrors, { name: "gcr", upstream: "https://gcr.io", port: 5009 }]));
     const d = diff(before, after);
-    expect(d.added).toEqual([
-      "regstack-mirror-gcr",
-      "regstack-mirror-gcr-container",
-      ...(stack === "nas" ? [] : ["regstack-mirror-gcr-data"]),
-      "regstack-mirror-gcr-http-secret",
-      "regstack-mirror-gcr-prepare",
-    ]);
+    expect(d.added).toEqual(
+      [
+        // The cache's own network, which only the edge joins besides it.
+        `regstack-${stack === "nas" ? "pr4100" : "local"}-network-mirror-gcr`,
+        "regstack-mirror-gcr",
+        "regstack-mirror-gcr-container",
+        ...(stack === "nas" ? [] : ["regstack-mirror-gcr-data"]),
+        "regstack-mirror-gcr-http-secret",
+        "regstack-mirror-gcr-prepare",
+      ].sort(),
+    );
     expect(d.removed).toEqual([]);
     // The new cache's site joins the Caddyfile and its port joins the edge's published ports.
     expect(d.changed).toEqual(["regstack-edge-container", "regstack-edge-writer"]);

@@ -167,7 +167,10 @@ describe.each(each())("stack %s under the offline engine, on Docker", (stack) =>
       // Docker uploads restart files into the root, which must then be writable.
       expect(c.readOnly).toBe(d.readOnlyRoot && !d.files.some((f) => f.onChange === "restart"));
       expect(c.command).toEqual(d.command);
-      expect((c.networksAdvanced as { aliases: string[] }[])[0].aliases).toEqual(d.aliases);
+      // Its aliases are on its own network, which exists when another service connects to it.
+      const wanted = described.some((o) => o.placement === d.placement && o.connectsTo.includes(d.id));
+      const networks = c.networksAdvanced as { name: string; aliases?: string[] }[];
+      expect(networks.flatMap((n) => n.aliases ?? [])).toEqual(wanted || d.connectsTo.length === 0 ? d.aliases : []);
       const envNames = ((c.envs as string[] | undefined) ?? []).map((v) => v.split("=")[0]).sort();
       expect(envNames).toEqual([...Object.keys(d.env), ...Object.keys(d.secretEnv)].sort());
       const ports = ((c.ports as { internal: number }[] | undefined) ?? []).map((p) => p.internal).sort();
@@ -271,5 +274,40 @@ describe("client trust", () => {
     expect(script).toContain("/etc/rancher/k3s/registries.yaml");
     const payloads = [...script.matchAll(/printf '%s' '([A-Za-z0-9+/=]+)'/g)].map((m) => Buffer.from(m[1], "base64").toString());
     expect(payloads.find((p) => p.includes("mirrors:"))).toContain(`password: ${password}`);
+  });
+});
+
+describe("the platform network is fenced by who connects to whom", () => {
+  /** Per network on a host: the services (by container resource) that join it. */
+  const members = (e: Evaluation): Record<string, string[]> => {
+    const out: Record<string, string[]> = {};
+    for (const c of services(e)) {
+      for (const n of (reveal(c.inputs) as { networksAdvanced: { name: string }[] }).networksAdvanced) (out[n.name] ??= []).push(c.name.replace(/^regstack-|-container$/g, ""));
+    }
+    for (const k of Object.keys(out)) out[k].sort();
+    return out;
+  };
+
+  it("on nas: only the edge and the jobs reach the registry, only the registry and the jobs reach Redis, only the edge reaches a cache or the UI", async () => {
+    const e = await evaluateStack("nas");
+    expect(members(e)).toEqual({
+      "regstack-nas-registry": ["edge", "registry", "scheduler"],
+      "regstack-nas-redis": ["redis", "registry", "scheduler"],
+      "regstack-nas-ui": ["edge", "ui"],
+      "regstack-nas-mirror-dockerhub": ["edge", "mirror-dockerhub"],
+      "regstack-nas-mirror-ghcr": ["edge", "mirror-ghcr"],
+      "regstack-nas-mirror-quay": ["edge", "mirror-quay"],
+    });
+  });
+
+  it("on dev: each host fences its own services; the second host's edge reaches its caches only", async () => {
+    const e = await evaluateStack("dev");
+    expect(members(e)).toEqual({
+      "regstack-dev-registry": ["edge", "registry", "scheduler"],
+      "regstack-dev-redis": ["redis", "registry", "scheduler"],
+      "regstack-dev-ui": ["edge", "ui"],
+      "regstack-dev-mirror-dockerhub": ["edge-fx8350", "mirror-dockerhub"],
+      "regstack-dev-mirror-ghcr": ["edge-fx8350", "mirror-ghcr"],
+    });
   });
 });

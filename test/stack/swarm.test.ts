@@ -30,7 +30,7 @@ interface TaskSpec {
     env?: Record<string, string>;
   };
   placement: { constraints: string[] };
-  networksAdvanceds: { id: string; aliases: string[] }[];
+  networksAdvanceds: { id: string; aliases?: string[] }[];
   resources: { limits: { memoryBytes: number; nanoCpus: number }; reservation: { memoryBytes: number } };
   restartPolicy: { condition: string };
 }
@@ -64,13 +64,15 @@ describe("the dev stack in Swarm mode", () => {
     expect(ofType(swarm, CONTAINER).every((c) => c.inputs.restart === "no")).toBe(true);
   });
 
-  it("names services by id, so the two nodes' edges do not collide, and finds them on one attachable overlay by unique aliases", () => {
+  it("names services by id, so the two nodes' edges do not collide, and finds them on attachable overlays by unique aliases", () => {
     const names = ofType(swarm, SERVICE).map((r) => String(r.inputs.name));
     expect(new Set(names).size).toBe(names.length);
     expect(names).toEqual(expect.arrayContaining(["regstack-dev-edge", "regstack-dev-edge-fx8350", "regstack-dev-registry"]));
     const networks = ofType(swarm, NETWORK);
-    expect(networks.map((n) => [n.inputs.driver, n.inputs.attachable])).toEqual([["overlay", true]]);
-    const aliases = ofType(swarm, SERVICE).flatMap((r) => (reveal(r.inputs) as ServiceInputs).taskSpec.networksAdvanceds.flatMap((n) => n.aliases));
+    expect(networks.every((n) => n.inputs.driver === "overlay" && n.inputs.attachable === true)).toBe(true);
+    // One overlay per service others connect to, fenced as on hosts.
+    expect(networks.map((n) => n.inputs.name).sort()).toEqual(["mirror-dockerhub", "mirror-ghcr", "redis", "registry", "ui"].map((o) => `regstack-dev-${o}`));
+    const aliases = ofType(swarm, SERVICE).flatMap((r) => (reveal(r.inputs) as ServiceInputs).taskSpec.networksAdvanceds.flatMap((n) => n.aliases ?? []));
     expect(new Set(aliases).size).toBe(aliases.length);
   });
 
@@ -165,7 +167,7 @@ describe("the dev stack in Swarm mode", () => {
 
   it("leaves the per-host layout of dev as it was: containers on bridges, no Swarm object", () => {
     for (const type of [SERVICE, CONFIG, SECRET]) expect(ofType(hosts, type)).toEqual([]);
-    expect(ofType(hosts, NETWORK).map((n) => n.inputs.driver)).toEqual(["bridge", "bridge"]);
+    expect(ofType(hosts, NETWORK).every((n) => n.inputs.driver === "bridge")).toBe(true);
     expect(services(hosts).map((c) => c.inputs.name).sort()).toEqual(
       ["edge", "edge", "mirror-dockerhub", "mirror-ghcr", "redis", "registry", "scheduler", "ui"].map((r) => `regstack-dev-${r}`).sort(),
     );

@@ -1,7 +1,7 @@
 /**
  * The Swarm composition root: the platform layer describes the platform, each host's engine (a Swarm
  * node) pulls its images and prepares its data, and the first host (a manager) declares the overlay
- * network, the configs and secrets, and one service per description, pinned to its node.
+ * networks, the configs and secrets, and one service per description, pinned to its node.
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
@@ -11,6 +11,7 @@ import { ImageRole } from "../../images";
 import { PlatformOutputs, platformOutputs } from "../../platform/outputs";
 import { declareClientTrust, describePlatform, PlatformDescription } from "../../platform/platform";
 import { DockerHostRuntime } from "../host";
+import { networkOwners, networksOf, serviceNetworkName } from "../networks";
 import { SwarmService, swarmServiceName } from "./service";
 
 export interface SwarmPlatformArgs {
@@ -41,11 +42,19 @@ export class SwarmPlatform extends pulumi.ComponentResource {
       { host: target.hosts[0].url, sshOpts: target.hosts[0].sshOpts.length > 0 ? [...target.hosts[0].sshOpts] : undefined },
       { parent: this },
     );
-    const network = new docker.Network(
-      `${name}-network`,
-      { name: `regstack-${spec.stack}`, driver: "overlay", attachable: true, labels: [{ label: "io.regstack.stack", value: spec.stack }] },
-      { parent: this, provider: manager },
-    );
+    // One attachable overlay per service others connect to (networks.ts); an overlay spans the nodes.
+    const anywhere = () => true;
+    const overlays = new Map<string, docker.Network>();
+    for (const owner of networkOwners(description.services, description.services, anywhere)) {
+      overlays.set(
+        owner,
+        new docker.Network(
+          `${name}-network-${owner}`,
+          { name: serviceNetworkName(spec.stack, owner), driver: "overlay", attachable: true, labels: [{ label: "io.regstack.stack", value: spec.stack }] },
+          { parent: this, provider: manager },
+        ),
+      );
+    }
     // Secret files' names carry a version keyed with this, so a name reveals nothing of the content.
     const versionKey = pulumi.secret(new random.RandomPassword(`${name}-version-key`, { length: 32, special: false }, { parent: this, additionalSecretOutputs: ["result"] }).result);
 
@@ -54,7 +63,7 @@ export class SwarmPlatform extends pulumi.ComponentResource {
       const placed = description.services.filter((s) => s.placement === node);
       const borrowed = placed.flatMap((s) => (s.programs?.borrow ?? []).map((b) => b.image));
       const roles = [...new Set<ImageRole>([...placed.map((s) => s.image), ...borrowed, "tools"])];
-      nodes.set(node, new DockerHostRuntime(`${name}-${node}`, { host: hostOf(node), stack: spec.stack, target, roles, network: network.name }, { parent: this }));
+      nodes.set(node, new DockerHostRuntime(`${name}-${node}`, { host: hostOf(node), stack: spec.stack, target, roles, networks: [] }, { parent: this }));
     }
 
     const services = new Map<string, SwarmService>();
@@ -72,7 +81,7 @@ export class SwarmPlatform extends pulumi.ComponentResource {
             host: hostOf(d.placement),
             node: nodes.get(d.placement)!,
             manager,
-            network: network.id,
+            networks: networksOf(d, description.services, anywhere).map((n) => ({ id: overlays.get(n.owner)!.id, aliases: n.aliases })),
             mode,
             limits: target.resources[d.resources],
             dependsOn,

@@ -23,8 +23,8 @@ export interface SwarmServiceArgs {
   readonly node: DockerHostRuntime;
   /** The manager's provider, which declares services, configs and secrets. */
   readonly manager: docker.Provider;
-  /** The overlay network's id. */
-  readonly network: pulumi.Input<string>;
+  /** The overlays it joins, by id, with its aliases on its own. */
+  readonly networks: readonly { readonly id: pulumi.Input<string>; readonly aliases: readonly string[] }[];
   /** Publish and endpoint modes. */
   readonly mode: Extract<DockerMode, { kind: "swarm" }>;
   readonly limits: Limits;
@@ -143,7 +143,7 @@ export class SwarmService extends pulumi.ComponentResource implements DataOwner 
               { label: "io.regstack.role", value: d.role },
             ],
           },
-          networksAdvanceds: [{ id: args.network, aliases: [...d.aliases] }],
+          networksAdvanceds: args.networks.map((n) => ({ id: n.id, ...(n.aliases.length > 0 ? { aliases: [...n.aliases] } : {}) })),
           placement: { constraints: [`node.hostname == ${args.host.node}`] },
           resources: resourcesOf(args.limits),
           restartPolicy,
