@@ -12,7 +12,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { images } from "../components/images";
 import { E2eSession, openSession } from "../e2e/session";
-import { startUpstream } from "../e2e/upstream";
+import { cacheNetworks, startUpstream } from "../e2e/upstream";
 import { nasTlsVariant, upstreamAliases } from "../e2e/variants";
 import { testCredentials } from "../offline/files";
 import { evaluateConfig } from "../offline/run";
@@ -56,14 +56,15 @@ export async function benchEngine(sizeMb: number, requests: number): Promise<Rec
   try {
     const config = nasTlsVariant(session.engine.root);
     const evaluation = await evaluateConfig(config);
-    const upstream = startUpstream(session.engine, "regstack-nas", session.images.get(images.registry28)!, await freePort(), upstreamAliases(config));
+    const upstream = startUpstream(session.engine, "regstack-nas-upstream", cacheNetworks(evaluation), session.images.get(images.registry28)!, await freePort(), upstreamAliases(config));
     const report = await session.applier.apply(evaluation);
     const users = testCredentials(evaluation);
     const user = (JSON.parse(config.values["regstack:users"]) as { name: string; role?: string }[]).find((u) => (u.role ?? "push") === "push")!.name;
     const creds = `${user}:${users[user]}`;
     const edge = `localhost:${report.ports.get(5000)}`;
     const mirror = `localhost:${report.ports.get(5001)}`;
-    const registryIp = session.engine.must(["inspect", "--format", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", "regstack-nas-registry"]);
+    // The registry's address on its own network (it is on Redis's too).
+    const registryIp = session.engine.must(["inspect", "--format", '{{(index .NetworkSettings.Networks "regstack-nas-registry").IPAddress}}', "regstack-nas-registry"]);
     const direct = `${registryIp}:5000`;
     const certDir = path.join(work, "certs");
     runTool("mkdir", ["-p", certDir]);

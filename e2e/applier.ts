@@ -193,8 +193,8 @@ export class Applier {
     for (const p of i.ports ?? []) args.push("-p", `127.0.0.1:${await this.hostPort(p.external)}:${p.internal}/${p.protocol ?? "tcp"}`);
     for (const v of i.volumes ?? []) args.push("-v", `${v.volumeName ?? v.hostPath}:${v.containerPath}${v.readOnly ? ":ro" : ""}`);
     if (i.networkMode) args.push("--network", i.networkMode);
-    const [net, ...moreNets] = i.networksAdvanced ?? [];
-    if (moreNets.length) throw new Error(`${c.name}: more than one network is not applied here`);
+    // The first network at create; the others are connected before the start (see container()).
+    const [net] = i.networksAdvanced ?? [];
     if (net) {
       args.push("--network", net.name);
       for (const a of net.aliases ?? []) args.push("--network-alias", a);
@@ -230,6 +230,7 @@ export class Applier {
     const args = await this.createArgs(c, i, image);
     args.splice(args.indexOf(image), 0, "--label", `io.regstack.e2e.inputs=${hash}`);
     const id = this.engine.must(args);
+    for (const n of (i.networksAdvanced ?? []).slice(1)) this.engine.must(["network", "connect", ...(n.aliases ?? []).flatMap((a) => ["--alias", a]), n.name, name]);
     this.upload(name, i.uploads ?? []);
     if (job) {
       const run = this.engine.docker(["start", "-a", name]);

@@ -1,4 +1,18 @@
+import { Evaluation } from "../offline/engine";
 import { PrivateEngine } from "./engine";
+
+/** A network the stand-in upstream joins: a cache's own network, as the stack declares it. */
+export interface UpstreamNetwork {
+  readonly name: string;
+  readonly driver: string;
+}
+
+/** The networks of the stack's caches (each cache reaches the internet, here the stand-in, from its own). */
+export function cacheNetworks(evaluation: Evaluation): UpstreamNetwork[] {
+  return evaluation.resources
+    .filter((r) => r.type === "docker:index/network:Network" && /-mirror-[a-z0-9-]+$/.test(String(r.inputs.name)))
+    .map((r) => ({ name: String(r.inputs.name), driver: String(r.inputs.driver ?? "bridge") }));
+}
 
 /** A stand-in for a public registry (Docker Hub, ghcr.io): a plain registry on the stack's network. */
 export interface Upstream {
@@ -25,13 +39,19 @@ http:
   addr: :5000
 `;
 
-/** Starts the upstream stand-in on `network` (created if missing) before the stack's caches need it. */
-export function startUpstream(engine: PrivateEngine, network: string, image: string, port: number, aliases: readonly string[] = ["upstream"]): Upstream {
-  if (engine.docker(["network", "inspect", network]).status !== 0) engine.must(["network", "create", network]);
+/**
+ * Starts the upstream stand-in as `container` on every cache's network (each created if missing, as
+ * the stack declares it; an overlay attachable) before the caches need it.
+ */
+export function startUpstream(engine: PrivateEngine, container: string, networks: readonly UpstreamNetwork[], image: string, port: number, aliases: readonly string[] = ["upstream"]): Upstream {
+  if (networks.length === 0) throw new Error("the stand-in upstream needs a cache's network to join");
+  for (const n of networks) {
+    if (engine.docker(["network", "inspect", n.name]).status !== 0) engine.must(["network", "create", "--driver", n.driver, ...(n.driver === "overlay" ? ["--attachable"] : []), n.name]);
+  }
   const alias = aliases[0];
-  const container = `${network}-${alias}`;
   const names = aliases.flatMap((a) => ["--network-alias", a]);
-  engine.must(["create", "--name", container, "--network", network, ...names, "-p", `127.0.0.1:${port}:5000`, image, "registry", "serve", "/etc/upstream.yml"]);
+  engine.must(["create", "--name", container, "--network", networks[0].name, ...names, "-p", `127.0.0.1:${port}:5000`, image, "registry", "serve", "/etc/upstream.yml"]);
+  for (const n of networks.slice(1)) engine.must(["network", "connect", ...aliases.flatMap((a) => ["--alias", a]), n.name, container]);
   engine.must(["cp", "-", `${container}:/etc/`], tarOf("upstream.yml", CONFIG));
   engine.must(["start", container]);
   return {

@@ -9,7 +9,7 @@ import * as path from "path";
 import { images } from "../components/images";
 import { PrivateEngine } from "../e2e/engine";
 import { attachSession, describeEndpoints, E2eSession, openSession } from "../e2e/session";
-import { startUpstream } from "../e2e/upstream";
+import { cacheNetworks, startUpstream } from "../e2e/upstream";
 import { namedVariant, substitute, Substituted, upstreamAliases, VARIANTS } from "../e2e/variants";
 import { resultTable, runChecks } from "../check/checks";
 import { fromE2eState } from "../check/target";
@@ -85,7 +85,7 @@ runCommand(USAGE, async () => {
     await print([`stack ${stack} in private engine ${engine.id} (socket ${engine.socket})`, "substitutions:", ...made.substitutions.map((n) => `  - ${n}`)].join("\n"));
     const evaluation = await evaluateConfig(made.config);
     const upstream = `regstack-${stack}-upstream`;
-    if (engine.docker(["inspect", upstream]).status !== 0) startUpstream(engine, `regstack-${stack}`, s.images.get(images.registry28)!, await freePort(), upstreamAliases(made.config));
+    if (engine.docker(["inspect", upstream]).status !== 0) startUpstream(engine, upstream, cacheNetworks(evaluation), s.images.get(images.registry28)!, await freePort(), upstreamAliases(made.config));
     const report = await s.applier.apply(evaluation);
     const info = describeEndpoints(evaluation, report, path.join(engine.root, "client"));
     engine.save({ stack, substitutions: made.substitutions, ports: [...report.ports], ...info });

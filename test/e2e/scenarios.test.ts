@@ -7,7 +7,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { Applier, ApplyReport } from "../../e2e/applier";
 import { E2eSession, openSession } from "../../e2e/session";
-import { startUpstream, Upstream } from "../../e2e/upstream";
+import { cacheNetworks, startUpstream, Upstream } from "../../e2e/upstream";
 import { images } from "../../components/images";
 import { Evaluation } from "../../offline/engine";
 import { testCredentials } from "../../offline/files";
@@ -78,7 +78,7 @@ describe.each(scenarios)("the $stack stack in a real Docker engine", ({ stack, v
     evaluation = await evaluateConfig(config);
     users = testCredentials(evaluation);
     applier = new Applier(session.engine, session.images);
-    upstream = startUpstream(session.engine, `regstack-${stack}`, session.images.get(images.registry28)!, await freePort(), upstreamAliases(config));
+    upstream = startUpstream(session.engine, `regstack-${stack}-upstream`, cacheNetworks(evaluation), session.images.get(images.registry28)!, await freePort(), upstreamAliases(config));
     report = await applier.apply(evaluation);
     if (tls) {
       certDir = path.join(work, `${stack}-certs`);
@@ -113,6 +113,18 @@ describe.each(scenarios)("the $stack stack in a real Docker engine", ({ stack, v
     // The edge, healthy above, runs unprivileged with no capability.
     const edge = report.containers.find((c) => c.resource === "regstack-edge-container")!;
     expect(session.engine.must(["inspect", "--format", "{{.Config.User}} {{json .HostConfig.CapAdd}}", edge.name])).toMatch(/^10600:10600 (null|\[\])$/);
+  });
+
+  it("fences the platform network: a cache reaches neither the registry's API, its debug port nor Redis; the edge reaches the registry", () => {
+    const get = (from: string, url: string) => session.engine.docker(["exec", `regstack-${stack}-${from}`, "wget", "-q", "-T", "3", "-O", "/dev/null", url]);
+    expect(get("edge", "http://registry:5000/v2/").status).toBe(0);
+    expect(get("edge", "http://registry:5001/debug/health").status).toBe(0);
+    for (const url of ["http://registry:5000/v2/", "http://registry:5001/debug/health", "http://redis:6379/"]) {
+      const fromCache = get("mirror-dockerhub", url);
+      expect({ url, status: fromCache.status, refused: /bad address/.test(fromCache.stderr) }).toEqual({ url, status: 1, refused: true });
+    }
+    // The scheduler's jobs reach the registry (garbage collection, retention, the drill's checks).
+    expect(get("scheduler", "http://registry:5000/v2/").status).toBe(0);
   });
 
   it("publishes the edge alone, with or without TLS", () => {

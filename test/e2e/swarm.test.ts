@@ -11,7 +11,7 @@ import { images } from "../../components/images";
 import { Applier, ApplyReport } from "../../e2e/applier";
 import { linkExists } from "../../e2e/engine";
 import { E2eSession, openSession } from "../../e2e/session";
-import { startUpstream } from "../../e2e/upstream";
+import { cacheNetworks, startUpstream } from "../../e2e/upstream";
 import { devSwarmVariant, upstreamAliases } from "../../e2e/variants";
 import { Evaluation } from "../../offline/engine";
 import { testCredentials } from "../../offline/files";
@@ -52,9 +52,8 @@ beforeAll(async () => {
   evaluation = await evaluateConfig(config);
   users = testCredentials(evaluation);
   applier = session.applier;
-  // The caches' stand-in upstream joins the stack's overlay, which is attachable.
-  session.engine.must(["network", "create", "--driver", "overlay", "--attachable", `regstack-${config.stack}`]);
-  startUpstream(session.engine, `regstack-${config.stack}`, session.images.get(images.registry28)!, await freePort(), upstreamAliases(config));
+  // The caches' stand-in upstream joins each cache's overlay (attachable, as the stack declares them).
+  startUpstream(session.engine, `regstack-${config.stack}-upstream`, cacheNetworks(evaluation), session.images.get(images.registry28)!, await freePort(), upstreamAliases(config));
   report = await applier.apply(evaluation);
   runTool("mkdir", ["-p", certDir]);
   writeFileSync(path.join(certDir, "ca.crt"), evaluation.outputs.caCertPem as string);
@@ -100,10 +99,16 @@ describe("the dev stack as Swarm services in a real engine", () => {
     const dest = path.join(work, "pulled");
     expect(pull(`${registry()}/team/app:v1`, dest, creds).status).toBe(0);
     for (const layer of image.layerDigests) expect(blobDigest(dest, layer)).toBe(layer);
-    // The edge reaches a cache by its alias on the overlay (DNS round robin).
+    // The edge reaches a cache by its alias on the cache's overlay (DNS round robin); the cache reaches
+    // neither the registry nor Redis: their overlays are not its own.
     const edge = applier.swarm.containerOf("regstack-dev-edge");
     const probe = session.engine.docker(["exec", edge, "wget", "-q", "-O", "-", "http://mirror-dockerhub:5001/debug/health"]);
     expect(probe.status).toBe(0);
+    const cache = applier.swarm.containerOf("regstack-dev-mirror-dockerhub");
+    for (const url of ["http://registry:5000/v2/", "http://redis:6379/"]) {
+      const fromCache = session.engine.docker(["exec", cache, "wget", "-q", "-T", "3", "-O", "/dev/null", url]);
+      expect({ url, status: fromCache.status, refused: /bad address/.test(fromCache.stderr) }).toEqual({ url, status: 1, refused: true });
+    }
   });
 
   it("adding a user rolls only the edge onto a new users secret; the new user pushes and the data stays", async () => {
