@@ -2,8 +2,15 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { ImageRole, images } from "../images";
 import { DockerHost, DockerTarget } from "../config/types";
+import { ServiceDescription } from "../platform/description";
 import { serviceNetworkName } from "./networks";
 import { HostRuntime } from "./runtime";
+
+/** The images an engine pulls for the services placed on it: theirs, the programs they borrow, and busybox for the one-shots. */
+export function imageRolesOf(placed: readonly ServiceDescription[]): ImageRole[] {
+  const borrowed = placed.flatMap((s) => (s.programs?.borrow ?? []).map((b) => b.image));
+  return [...new Set<ImageRole>([...placed.map((s) => s.image), ...borrowed, "tools"])];
+}
 
 export interface DockerHostArgs {
   /** The engine to deploy to. */

@@ -55,7 +55,6 @@ export interface NodeStorage {
   readonly before: pulumi.Resource[];
   /** Its primary data, for services that mount it too. */
   readonly dataMount?: PersistentMount;
-  readonly dataVolume?: docker.Volume;
 }
 
 const asNodeMount = (v: docker.types.input.ContainerVolume): NodeMount => ({
@@ -112,5 +111,5 @@ export function declareNodeStorage(name: string, d: ServiceDescription, args: No
     }
     mounts.push({ source: { volumeName: programs.name }, target: d.programs.dir, readOnly: true });
   }
-  return { mounts, before, dataMount, dataVolume: dataMount?.volume };
+  return { mounts, before, dataMount };
 }

@@ -4,11 +4,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { DockerTarget, PlatformSpec } from "../config/types";
-import { ImageRole } from "../images";
 import { ServiceDescription } from "../platform/description";
 import { PlatformOutputs, platformOutputs } from "../platform/outputs";
 import { declareClientTrust, describePlatform, PlatformDescription } from "../platform/platform";
-import { DockerHostRuntime } from "./host";
+import { DockerHostRuntime, imageRolesOf } from "./host";
 import { containerName } from "./runtime";
 import { DockerService } from "./service";
 import { networkOwners, networksOf } from "./networks";
@@ -38,11 +37,9 @@ export class DockerPlatform extends pulumi.ComponentResource {
     const hosts = new Map<string, DockerHostRuntime>();
     for (const node of description.placement.nodes) {
       const placed = description.services.filter((s) => s.placement === node);
-      const borrowed = placed.flatMap((s) => (s.programs?.borrow ?? []).map((b) => b.image));
-      const roles = [...new Set<ImageRole>([...placed.map((s) => s.image), ...borrowed, "tools"])];
       const host = target.hosts.find((h) => h.name === node)!;
       const networks = networkOwners(placed, description.services, sameHost);
-      hosts.set(node, new DockerHostRuntime(`${name}-${node}`, { host, stack: spec.stack, target, roles, networks }, { parent: this }));
+      hosts.set(node, new DockerHostRuntime(`${name}-${node}`, { host, stack: spec.stack, target, roles: imageRolesOf(placed), networks }, { parent: this }));
     }
 
     const services = new Map<string, DockerService>();

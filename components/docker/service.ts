@@ -85,7 +85,7 @@ export class DockerService extends pulumi.ComponentResource implements DataOwner
       },
       this,
     );
-    this.dataVolume = storage.dataVolume;
+    this.dataVolume = storage.dataMount?.volume;
     this.dataMount = storage.dataMount;
     const volumes: pulumi.Input<docker.types.input.ContainerVolume>[] = storage.mounts.map((m) => ({ ...m.source, containerPath: m.target, readOnly: m.readOnly }));
     const before: pulumi.Resource[] = [...args.dependsOn, ...storage.before];

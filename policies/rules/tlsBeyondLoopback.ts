@@ -39,6 +39,29 @@ function caddyfileConfigBeside(edge: PolicyResource, resources: readonly PolicyR
 
 const loopback = (ip: unknown) => typeof ip === "string" && /^127\./.test(ip);
 
+/** A Docker edge as this policy sees it: its ports published beyond loopback, and how to find its Caddyfile. */
+interface DockerEdge {
+  /** Each port inside the edge, and where it is published. */
+  readonly ports: readonly { readonly port: unknown; readonly where: string }[];
+  /** How far it publishes, in the messages. */
+  readonly reach: string;
+  readonly caddyfile: () => unknown;
+}
+
+/** A container edge (its non-loopback ports) or a Swarm edge (a Swarm port has no address: every node's). */
+function dockerEdge(r: PolicyResource, resources: readonly PolicyResource[]): DockerEdge | undefined {
+  if (dockerLabel(r.props, "io.regstack.role") !== "edge") return undefined;
+  if (r.type === DOCKER_CONTAINER) {
+    const wide = list(at(r.props, "ports")).filter((p) => !loopback(at(p, "ip")));
+    return { ports: wide.map((p) => ({ port: at(p, "internal"), where: String(at(p, "ip") ?? "every address") })), reach: "beyond loopback", caddyfile: () => caddyfileUploadedBeside(r, resources) };
+  }
+  if (r.type === DOCKER_SERVICE) {
+    const ports = list(at(r.props, "endpointSpec", "ports"));
+    return { ports: ports.map((p) => ({ port: at(p, "targetPort"), where: "every node address" })), reach: "on every node address", caddyfile: () => caddyfileConfigBeside(r, resources) };
+  }
+  return undefined;
+}
+
 export const tlsBeyondLoopback: StackValidationPolicy = {
   name: "tls-beyond-loopback",
   description: "TLS is required whenever the edge publishes beyond loopback.",
@@ -46,28 +69,15 @@ export const tlsBeyondLoopback: StackValidationPolicy = {
   remediationSteps: 'Use regstack:tls.mode "internal", "provided" or "acme" for a LAN bind or a cluster; "off" is only for a loopback regstack:bindAddress.',
   validateStack: (args, reportViolation) => {
     for (const r of args.resources) {
-      if (r.type === DOCKER_CONTAINER && dockerLabel(r.props, "io.regstack.role") === "edge") {
-        const wide = list(at(r.props, "ports")).filter((p) => !loopback(at(p, "ip")));
-        if (wide.length === 0) continue;
-        const caddyfile = caddyfileUploadedBeside(r, args.resources);
+      const edge = dockerEdge(r, args.resources);
+      if (edge && edge.ports.length > 0) {
+        const caddyfile = edge.caddyfile();
         if (typeof caddyfile !== "string") {
-          reportViolation(`${r.name}: publishes beyond loopback and its Caddyfile ${caddyfile === UNKNOWN ? "is unknown at preview" : "was not found"}, so TLS cannot be shown.`, r.urn);
+          reportViolation(`${r.name}: publishes ${edge.reach} and its Caddyfile ${caddyfile === UNKNOWN ? "is unknown at preview" : "was not found"}, so TLS cannot be shown.`, r.urn);
           continue;
         }
         const plain = plainHttpPorts(caddyfile);
-        for (const p of wide) if (plain.includes(Number(at(p, "internal")))) reportViolation(`${r.name}: serves plain HTTP on port ${String(at(p, "internal"))}, published on ${String(at(p, "ip") ?? "every address")}.`, r.urn);
-      }
-      // A Swarm port has no address: it is published on every address of a node.
-      if (r.type === DOCKER_SERVICE && dockerLabel(r.props, "io.regstack.role") === "edge") {
-        const ports = list(at(r.props, "endpointSpec", "ports"));
-        if (ports.length === 0) continue;
-        const caddyfile = caddyfileConfigBeside(r, args.resources);
-        if (typeof caddyfile !== "string") {
-          reportViolation(`${r.name}: publishes on every node address and its Caddyfile ${caddyfile === UNKNOWN ? "is unknown at preview" : "was not found"}, so TLS cannot be shown.`, r.urn);
-          continue;
-        }
-        const plain = plainHttpPorts(caddyfile);
-        for (const p of ports) if (plain.includes(Number(at(p, "targetPort")))) reportViolation(`${r.name}: serves plain HTTP on port ${String(at(p, "targetPort"))}, published on every node address.`, r.urn);
+        for (const p of edge.ports) if (plain.includes(Number(p.port))) reportViolation(`${r.name}: serves plain HTTP on port ${String(p.port)}, published on ${p.where}.`, r.urn);
       }
       if (r.type === K8S_SERVICE && ["NodePort", "LoadBalancer"].includes(String(at(r.props, "spec", "type")))) {
         const component = record(at(r.props, "spec", "selector"))["app.kubernetes.io/component"];

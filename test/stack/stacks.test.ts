@@ -288,26 +288,31 @@ describe("the platform network is fenced by who connects to whom", () => {
     return out;
   };
 
-  it("on nas: only the edge and the jobs reach the registry, only the registry and the jobs reach Redis, only the edge reaches a cache or the UI", async () => {
-    const e = await evaluateStack("nas");
-    expect(members(e)).toEqual({
-      "regstack-nas-registry": ["edge", "registry", "scheduler"],
-      "regstack-nas-redis": ["redis", "registry", "scheduler"],
-      "regstack-nas-ui": ["edge", "ui"],
-      "regstack-nas-mirror-dockerhub": ["edge", "mirror-dockerhub"],
-      "regstack-nas-mirror-ghcr": ["edge", "mirror-ghcr"],
-      "regstack-nas-mirror-quay": ["edge", "mirror-quay"],
-    });
-  });
-
-  it("on dev: each host fences its own services; the second host's edge reaches its caches only", async () => {
-    const e = await evaluateStack("dev");
-    expect(members(e)).toEqual({
-      "regstack-dev-registry": ["edge", "registry", "scheduler"],
-      "regstack-dev-redis": ["redis", "registry", "scheduler"],
-      "regstack-dev-ui": ["edge", "ui"],
-      "regstack-dev-mirror-dockerhub": ["edge-fx8350", "mirror-dockerhub"],
-      "regstack-dev-mirror-ghcr": ["edge-fx8350", "mirror-ghcr"],
-    });
+  it.each([
+    {
+      stack: "nas",
+      what: "only the edge and the jobs reach the registry, only the registry and the jobs reach Redis, only the edge reaches a cache or the UI",
+      networks: {
+        "regstack-nas-registry": ["edge", "registry", "scheduler"],
+        "regstack-nas-redis": ["redis", "registry", "scheduler"],
+        "regstack-nas-ui": ["edge", "ui"],
+        "regstack-nas-mirror-dockerhub": ["edge", "mirror-dockerhub"],
+        "regstack-nas-mirror-ghcr": ["edge", "mirror-ghcr"],
+        "regstack-nas-mirror-quay": ["edge", "mirror-quay"],
+      },
+    },
+    {
+      stack: "dev",
+      what: "each host fences its own services; the second host's edge reaches its caches only",
+      networks: {
+        "regstack-dev-registry": ["edge", "registry", "scheduler"],
+        "regstack-dev-redis": ["redis", "registry", "scheduler"],
+        "regstack-dev-ui": ["edge", "ui"],
+        "regstack-dev-mirror-dockerhub": ["edge-fx8350", "mirror-dockerhub"],
+        "regstack-dev-mirror-ghcr": ["edge-fx8350", "mirror-ghcr"],
+      },
+    },
+  ])("on $stack: $what", async ({ stack, networks }) => {
+    expect(members(await evaluateStack(stack))).toEqual(networks);
   });
 });

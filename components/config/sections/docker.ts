@@ -31,7 +31,7 @@ const dockerHost = object({
 const swarmSettings = object({
   publishMode: withDefault(oneOf(["ingress", "host"] as const), "ingress", {
     type: "`ingress` or `host`",
-    text: "How the edge's ports are published: `ingress` (the routing mesh: every node answers, and the edge rolls start-first) or `host` (only the edge's node answers, and the edge sees each client's own address).",
+    text: "How the edge's ports are published: `ingress` (the routing mesh: every node answers, and the edge rolls start-first) or `host` (only the edge's node answers, and the edge rolls stop-first; Docker documents that host mode keeps the client's address, which the mesh replaces).",
   }),
   endpointMode: withDefault(oneOf(["vip", "dnsrr"] as const), "vip", {
     type: "`vip` or `dnsrr`",

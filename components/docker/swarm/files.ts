@@ -26,6 +26,11 @@ export interface SwarmFile {
   readonly mode: number;
 }
 
+/** A file's name, as it may appear in a Swarm object name and a resource name. */
+function fileBase(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1).replace(/[^A-Za-z0-9_.-]/g, "-");
+}
+
 /** Swarm refuses config and secret names longer than this. */
 export const SWARM_NAME_MAX = 64;
 
@@ -34,8 +39,7 @@ export const SWARM_NAME_MAX = 64;
  * long keeps its start and the digest of its path instead, so two files of a service never share one.
  */
 export function versionedName(prefix: string, path: string, version: string): string {
-  const base = path.slice(path.lastIndexOf("/") + 1).replace(/[^A-Za-z0-9_.-]/g, "-");
-  const full = `${prefix}-${base}`;
+  const full = `${prefix}-${fileBase(path)}`;
   const room = SWARM_NAME_MAX - version.length - 1;
   if (full.length <= room) return `${full}-${version}`;
   const pathDigest = createHash("sha256").update(path).digest("hex").slice(0, 6);
@@ -67,8 +71,7 @@ export interface SwarmFilesArgs {
 /** Declares every file of a service as a versioned config or secret. */
 export function declareSwarmFiles(name: string, args: SwarmFilesArgs): SwarmFile[] {
   return args.files.map((f) => {
-    const base = f.path.slice(f.path.lastIndexOf("/") + 1);
-    const resourceName = `${name}-${f.secret ? "secret" : "config"}-${base.replace(/[^A-Za-z0-9_.-]/g, "-")}`;
+    const resourceName = `${name}-${f.secret ? "secret" : "config"}-${fileBase(f.path)}`;
     const labels = [
       { label: "io.regstack.stack", value: args.stack },
       { label: "io.regstack.path", value: f.path },

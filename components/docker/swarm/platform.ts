@@ -7,10 +7,9 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { DockerMode, DockerTarget, PlatformSpec } from "../../config/types";
-import { ImageRole } from "../../images";
 import { PlatformOutputs, platformOutputs } from "../../platform/outputs";
 import { declareClientTrust, describePlatform, PlatformDescription } from "../../platform/platform";
-import { DockerHostRuntime } from "../host";
+import { DockerHostRuntime, imageRolesOf } from "../host";
 import { networkOwners, networksOf, serviceNetworkName } from "../networks";
 import { SwarmService, swarmServiceName } from "./service";
 
@@ -36,12 +35,13 @@ export class SwarmPlatform extends pulumi.ComponentResource {
     args.onDescribed?.(description);
     const hostOf = (node: string) => target.hosts.find((h) => h.name === node)!;
 
+    const nodes = new Map<string, DockerHostRuntime>();
+    for (const node of description.placement.nodes) {
+      const placed = description.services.filter((s) => s.placement === node);
+      nodes.set(node, new DockerHostRuntime(`${name}-${node}`, { host: hostOf(node), stack: spec.stack, target, roles: imageRolesOf(placed), networks: [] }, { parent: this }));
+    }
     // The first host is a manager: it runs the registry, so it is always one of the nodes.
-    const manager = new docker.Provider(
-      `${name}-manager`,
-      { host: target.hosts[0].url, sshOpts: target.hosts[0].sshOpts.length > 0 ? [...target.hosts[0].sshOpts] : undefined },
-      { parent: this },
-    );
+    const manager = nodes.get(description.placement.primary)!.provider;
     // One attachable overlay per service others connect to (networks.ts); an overlay spans the nodes.
     const anywhere = () => true;
     const overlays = new Map<string, docker.Network>();
@@ -57,14 +57,6 @@ export class SwarmPlatform extends pulumi.ComponentResource {
     }
     // Secret files' names carry a version keyed with this, so a name reveals nothing of the content.
     const versionKey = pulumi.secret(new random.RandomPassword(`${name}-version-key`, { length: 32, special: false }, { parent: this, additionalSecretOutputs: ["result"] }).result);
-
-    const nodes = new Map<string, DockerHostRuntime>();
-    for (const node of description.placement.nodes) {
-      const placed = description.services.filter((s) => s.placement === node);
-      const borrowed = placed.flatMap((s) => (s.programs?.borrow ?? []).map((b) => b.image));
-      const roles = [...new Set<ImageRole>([...placed.map((s) => s.image), ...borrowed, "tools"])];
-      nodes.set(node, new DockerHostRuntime(`${name}-${node}`, { host: hostOf(node), stack: spec.stack, target, roles, networks: [] }, { parent: this }));
-    }
 
     const services = new Map<string, SwarmService>();
     for (const d of description.services) {

@@ -100,7 +100,7 @@ export class SwarmService extends pulumi.ComponentResource implements DataOwner 
       });
     const all = [...this.files, ...borrowed];
     const [uid, gid] = (d.user ?? "0:0").split(":");
-    const refs = (kind: SwarmFile["kind"]) => all.filter((f) => f.kind === kind).map((f) => ({ id: f.id, name: f.name, fileName: f.path, fileUid: uid, fileGid: gid ?? uid, fileMode: f.mode }));
+    const asFile = (f: SwarmFile) => ({ fileName: f.path, fileUid: uid, fileGid: gid ?? uid, fileMode: f.mode });
 
     const scratch = d.scratch.map<docker.types.input.ServiceTaskSpecContainerSpecMount>((s) => ({
       type: "tmpfs",
@@ -135,8 +135,8 @@ export class SwarmService extends pulumi.ComponentResource implements DataOwner 
             capDrops: d.capabilities === undefined ? undefined : ["ALL"],
             capAdds: d.capabilities && d.capabilities.length > 0 ? [...d.capabilities] : undefined,
             mounts: [...storage.mounts.map(mountOf), ...scratch],
-            configs: refs("config").map((r) => ({ configId: r.id, configName: r.name, fileName: r.fileName, fileUid: r.fileUid, fileGid: r.fileGid, fileMode: r.fileMode })),
-            secrets: refs("secret").map((r) => ({ secretId: r.id, secretName: r.name, fileName: r.fileName, fileUid: r.fileUid, fileGid: r.fileGid, fileMode: r.fileMode })),
+            configs: all.filter((f) => f.kind === "config").map((f) => ({ configId: f.id, configName: f.name, ...asFile(f) })),
+            secrets: all.filter((f) => f.kind === "secret").map((f) => ({ secretId: f.id, secretName: f.name, ...asFile(f) })),
             healthcheck: healthcheckOf(d.probe),
             labels: [
               { label: "io.regstack.stack", value: stack },
