@@ -19,6 +19,16 @@ export const images = {
   restic: "restic/restic:0.17.3",
   /** regsync (regclient), whose binary the image sync job borrows (the alpine variant has a shell to copy it out). */
   regsync: "ghcr.io/regclient/regsync:v0.8.3-alpine",
+  /** Prometheus (the 2.53 long-term-support line): scrapes every service, evaluates the alert rules. */
+  prometheus: "prom/prometheus:v2.53.3",
+  /** Alertmanager: routes Prometheus' alerts to the stack's receivers. */
+  alertmanager: "prom/alertmanager:v0.27.0",
+  /** node-exporter: the data disk's room and the jobs' textfile metrics. */
+  nodeExporter: "prom/node-exporter:v1.8.2",
+  /** redis_exporter: Redis' memory and hit ratio (the alpine variant has the wget its health check runs). */
+  redisExporter: "oliver006/redis_exporter:v1.66.0-alpine",
+  /** Grafana OSS: the provisioned datasource and registry dashboard. */
+  grafana: "grafana/grafana-oss:11.3.1",
   /** busybox, for one-shot file and volume preparation jobs. */
   tools: "busybox:1.36.1",
 } as const;

@@ -8,6 +8,8 @@ export function stackOutputs(platform: PlatformOutputs): Record<string, unknown>
   const outputs: Record<string, unknown> = {
     registryUrl: platform.registryUrl,
     uiUrl: platform.uiUrl,
+    grafanaUrl: platform.grafanaUrl,
+    grafanaPassword: platform.grafanaPassword,
     mirrors: platform.mirrors,
     loginCommands: platform.loginCommands,
     users: platform.users,

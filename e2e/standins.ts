@@ -115,6 +115,58 @@ export const STAND_INS: readonly StandIn[] = [
     contract: "entrypoint /usr/bin/restic with busybox sh (the official image is alpine). Debian's restic is 0.14.",
   },
   {
+    official: images.prometheus,
+    debianPackages: ["prometheus"],
+    binaries: { "/usr/bin/prometheus": "/bin/prometheus", "/usr/bin/promtool": "/bin/promtool" },
+    entrypoint: ["/bin/prometheus"],
+    cmd: ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus"],
+    user: "65534",
+    env: [],
+    workdir: "/prometheus",
+    dirs: ["/etc/prometheus", "/prometheus"],
+    ports: [9090],
+    contract: "entrypoint /bin/prometheus; config /etc/prometheus/prometheus.yml; data /prometheus; :9090; user nobody (65534); busybox wget for the health check. Debian's Prometheus is 2.42.",
+  },
+  {
+    official: images.alertmanager,
+    debianPackages: ["prometheus-alertmanager"],
+    binaries: { "/usr/bin/prometheus-alertmanager": "/bin/alertmanager", "/usr/bin/amtool": "/bin/amtool" },
+    entrypoint: ["/bin/alertmanager"],
+    cmd: ["--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager"],
+    user: "65534",
+    env: [],
+    workdir: "/alertmanager",
+    dirs: ["/etc/alertmanager", "/alertmanager"],
+    ports: [9093],
+    contract: "entrypoint /bin/alertmanager; config /etc/alertmanager/alertmanager.yml; data /alertmanager; :9093; user nobody. Debian's Alertmanager is 0.25.",
+  },
+  {
+    official: images.nodeExporter,
+    debianPackages: ["prometheus-node-exporter"],
+    binaries: { "/usr/bin/prometheus-node-exporter": "/bin/node_exporter" },
+    entrypoint: ["/bin/node_exporter"],
+    cmd: [],
+    user: "65534",
+    env: [],
+    workdir: "/",
+    dirs: [],
+    ports: [9100],
+    contract: "entrypoint /bin/node_exporter; :9100; user nobody. Debian's node-exporter is 1.5.",
+  },
+  {
+    official: images.redisExporter,
+    debianPackages: ["prometheus-redis-exporter"],
+    binaries: { "/usr/bin/prometheus-redis-exporter": "/redis_exporter" },
+    entrypoint: ["/redis_exporter"],
+    cmd: [],
+    user: "59000:59000",
+    env: [],
+    workdir: "/",
+    dirs: [],
+    ports: [9121],
+    contract: "entrypoint /redis_exporter; :9121; user 59000:59000; REDIS_ADDR and REDIS_PASSWORD from the environment. Debian's redis_exporter is 1.45.",
+  },
+  {
     official: images.tools,
     debianPackages: ["busybox-static"],
     binaries: {},
@@ -132,10 +184,11 @@ export const STAND_INS: readonly StandIn[] = [
 export const NO_STAND_IN: Readonly<Record<string, string>> = {
   [images.ui]: "the joxit registry UI (nginx + a JS app) is not packaged by Debian",
   [images.regsync]: "regsync (regclient) is not packaged by Debian; the shipped stacks do not enable the sync job",
+  [images.grafana]: "Grafana is not packaged by Debian",
 };
 
 export function standInTag(official: string): string {
-  return `regstack-standin/${official.replace(/[/:]/g, "-")}:e2e`;
+  return `regstack-standin/${official.replace(/[/:_]/g, "-")}:e2e`;
 }
 
 const BUSYBOX = "/bin/busybox";

@@ -9,6 +9,8 @@ import { RenderedStack } from "./rendered";
 export interface RunningEdge {
   /** Loopback port for each port the rendered Caddyfile listens on. */
   readonly ports: ReadonlyMap<number, number>;
+  /** Loopback port of its internal metrics listener. */
+  readonly metricsPort: number;
   /** The CA file clients trust (root.crt of internal mode, or the supplied/generated chain); none on a plain-HTTP edge. */
   readonly caFile?: string;
   /** Replace the live Caddyfile (as the installer does); Caddy's --watch reloads it. */
@@ -114,6 +116,7 @@ export async function startEdge(
   const caFile = files.includes("root.crt") ? path.join(live, "root.crt") : files.includes("server.crt") ? path.join(live, "server.crt") : undefined;
   return {
     ports,
+    metricsPort,
     caFile,
     async reload(text: string) {
       const next = `${caddyfile}.new`;

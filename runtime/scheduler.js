@@ -13,7 +13,7 @@
  *                                        continually; on Kubernetes a CronJob runs it)
  *
  * The schedule file is $REGSTACK_SCHEDULE (default /opt/regstack/jobs/schedule.json).
- * A job's output line `@metric <name> <value>` becomes `regstack_job_<name>{job=...}` in its textfile.
+ * A job's output line `@metric <name> <value>` becomes `regstack_job_<name>{operation=...}` in its textfile.
  */
 "use strict";
 
@@ -169,7 +169,8 @@ function tidy(schedule) {
  */
 function writeMetrics(schedule, job, result) {
   const file = path.join(schedule.metricsDir, `regstack_job_${job.name}.prom`);
-  const labels = `job="${job.name}",stack="${schedule.stack}"`;
+  // "operation", not "job": Prometheus gives every scraped series the job of its scrape target.
+  const labels = `operation="${job.name}",stack="${schedule.stack}"`;
   let lastSuccess = 0;
   try {
     const m = /regstack_job_last_success_timestamp_seconds\{[^}]*\} ([0-9.]+)/.exec(fs.readFileSync(file, "utf8"));

@@ -10,6 +10,7 @@ import { buildDocker, buildDockerHosts, checkDocker } from "./sections/docker";
 import { buildGc, checkGc } from "./sections/gc";
 import { buildKubernetes, checkKubernetes } from "./sections/kubernetes";
 import { buildMirrors, checkMirrors } from "./sections/mirrors";
+import { buildMonitoring, checkMonitoring } from "./sections/monitoring";
 import { checkNotifications } from "./sections/notifications";
 import { checkRedis } from "./sections/registry";
 import { buildRetention, checkRetention } from "./sections/retention";
@@ -123,6 +124,7 @@ function checkAcrossKeys(spec: RawSpec, ctx: CheckContext, issues: IssueList): v
     () => checkGc(spec, issues),
     () => checkRetention(spec, issues),
     () => checkSync(spec, ctx, issues),
+    () => checkMonitoring(spec, ctx, issues),
   ];
   let failure: unknown;
   for (const check of checks) {
@@ -157,6 +159,7 @@ function buildSpec(spec: RawSpec, stack: string): PlatformSpec {
     gc: buildGc(spec),
     retention: buildRetention(spec),
     sync: buildSync(spec),
+    monitoring: buildMonitoring(spec),
     target: onKubernetes ? buildKubernetes(spec) : buildDocker(spec),
   };
 }

@@ -23,6 +23,12 @@ export const hostName: StringRule = {
   expected: "a DNS name or an IPv4 address (each number 0-255)",
 };
 
+/** host:port, the host a DNS name or IPv4, the port 1-65535 (an SMTP server). */
+export const hostPort: StringRule = {
+  pattern: new RegExp(`^(${DNS_NAME}|${IPV4}):${PORT}$`),
+  expected: "host:port with a DNS name or IPv4 and a port 1-65535, e.g. mail.lan:587",
+};
+
 export const ipv4: StringRule = {
   pattern: new RegExp(`^${IPV4}$`),
   expected: "an IPv4 address such as 127.0.0.1 or 0.0.0.0",

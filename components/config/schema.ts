@@ -10,6 +10,7 @@ import { kubernetesKeys } from "./sections/kubernetes";
 import { targetKeys } from "./sections/target";
 import { gcKeys } from "./sections/gc";
 import { mirrorKeys } from "./sections/mirrors";
+import { monitoringKeys } from "./sections/monitoring";
 import { notificationKeys } from "./sections/notifications";
 import { registryKeys } from "./sections/registry";
 import { retentionKeys } from "./sections/retention";
@@ -41,6 +42,7 @@ export const schema = {
   gc: gcKeys.gc,
   retention: retentionKeys.retention,
   sync: syncKeys.sync,
+  monitoring: monitoringKeys.monitoring,
 } as const;
 
 export type TopKey = keyof typeof schema;

@@ -112,6 +112,15 @@ export interface ClientSpec {
   readonly login?: string;
 }
 
+/** The edge's ports with port routing (host ports on Docker, NodePorts on Kubernetes). */
+export interface EdgePorts {
+  readonly registry: number;
+  readonly ui: number;
+  readonly grafana: number;
+  /** Each cache's, by name. */
+  readonly mirrors: Readonly<Record<string, number>>;
+}
+
 /** Limits per service role, in Docker's units (the docker target's resources). */
 export interface DockerResources {
   readonly registry: Limits;
@@ -120,6 +129,11 @@ export interface DockerResources {
   readonly redis: Limits;
   readonly edge: Limits;
   readonly jobs: Limits;
+  readonly prometheus: Limits;
+  readonly alertmanager: Limits;
+  /** Each exporter (node-exporter, redis_exporter). */
+  readonly exporter: Limits;
+  readonly grafana: Limits;
 }
 
 /** The role whose limits a service takes from the target's resources table. */
@@ -133,8 +147,8 @@ export interface DockerTarget {
   readonly hosts: readonly DockerHost[];
   /** Address published ports bind to. */
   readonly bindAddress: string;
-  /** The edge's published ports with port routing: the registry, the UI, and each cache by name. */
-  readonly ports: { readonly registry: number; readonly ui: number; readonly mirrors: Readonly<Record<string, number>> };
+  /** The edge's published ports with port routing: the registry, the UI, Grafana, and each cache by name. */
+  readonly ports: EdgePorts;
   /** Which host runs each cache, by cache name. */
   readonly mirrorHosts: Readonly<Record<string, string>>;
   readonly logs: { readonly maxSize: string; readonly maxFiles: number };
@@ -172,8 +186,8 @@ export interface KubernetesTarget {
   /** The kubeconfig context; undefined uses its current context. */
   readonly context?: string;
   readonly namespace: string;
-  /** The edge's NodePorts with port routing: the registry, the UI, and each cache by name. */
-  readonly ports: { readonly registry: number; readonly ui: number; readonly mirrors: Readonly<Record<string, number>> };
+  /** The edge's NodePorts with port routing: the registry, the UI, Grafana, and each cache by name. */
+  readonly ports: EdgePorts;
   /** Registry pods. */
   readonly replicas: number;
   readonly storage: KubernetesStorage;
@@ -223,6 +237,8 @@ export interface PlatformSpec {
   readonly retention?: RetentionSpec;
   /** Scheduled image sync; undefined unless `regstack:sync.enabled`. */
   readonly sync?: SyncSpec;
+  /** Prometheus, Alertmanager, exporters and Grafana; undefined unless `regstack:monitoring.enabled`. */
+  readonly monitoring?: MonitoringSpec;
   readonly target: TargetSpec;
 }
 
@@ -292,4 +308,53 @@ export interface GcSpec {
   readonly deleteUntagged: boolean;
   readonly drainQuietSeconds: number;
   readonly drainTimeoutSeconds: number;
+}
+
+/** Where Alertmanager sends alerts (and, with `events`, where the registry sends its events). */
+export type AlertReceiver =
+  | {
+      readonly name: string;
+      readonly kind: "webhook" | "ntfy";
+      readonly url: string;
+      /** Sent as `Authorization: Bearer <token>`. */
+      readonly token?: Secret;
+      /** Also a registry notification endpoint. */
+      readonly events: boolean;
+    }
+  | {
+      readonly name: string;
+      readonly kind: "email";
+      readonly to: string;
+      readonly from: string;
+      /** host:port of the SMTP server. */
+      readonly smarthost: string;
+      readonly auth?: { readonly username: string; readonly password: Secret };
+    };
+
+/** Alert thresholds, in the units their names say. */
+export interface AlertThresholds {
+  readonly downMinutes: number;
+  readonly errorPercent: number;
+  readonly errorMinutes: number;
+  readonly manifestP95Ms: number;
+  readonly latencyMinutes: number;
+  readonly storageWarningPercent: number;
+  readonly storageCriticalPercent: number;
+  readonly fullWithinDays: number;
+  readonly backupAgeHours: number;
+  readonly drillAgeDays: number;
+  readonly certificateDays: number;
+  readonly redisMemoryPercent: number;
+  readonly pendingEvents: number;
+}
+
+export interface MonitoringSpec {
+  /** Prometheus duration (`15d`). */
+  readonly retention: string;
+  readonly scrapeInterval: string;
+  /** Cron of the storage-usage job. */
+  readonly usageSchedule: string;
+  readonly grafana: boolean;
+  readonly receivers: readonly AlertReceiver[];
+  readonly thresholds: AlertThresholds;
 }

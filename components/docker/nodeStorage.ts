@@ -26,6 +26,8 @@ export interface DataOwner {
   readonly placement: string;
   /** Its primary data. */
   readonly dataMount?: PersistentMount;
+  /** Its further data, by name (`moreData`). */
+  readonly moreMounts?: ReadonlyMap<string, PersistentMount>;
   /** What must exist before another service mounts its data (its container or Swarm service). */
   readonly ready: pulumi.Resource;
 }
@@ -55,6 +57,8 @@ export interface NodeStorage {
   readonly before: pulumi.Resource[];
   /** Its primary data, for services that mount it too. */
   readonly dataMount?: PersistentMount;
+  /** Its further data, by name, for services that mount it too. */
+  readonly moreMounts: ReadonlyMap<string, PersistentMount>;
 }
 
 const asNodeMount = (v: docker.types.input.ContainerVolume): NodeMount => ({
@@ -81,14 +85,16 @@ export function declareNodeStorage(name: string, d: ServiceDescription, args: No
     return declared;
   };
   if (d.data) dataMount = data("data", d.data);
-  for (const more of d.moreData ?? []) data(`data-${more.name}`, more);
+  const moreMounts = new Map<string, PersistentMount>();
+  for (const more of d.moreData ?? []) moreMounts.set(more.name, data(`data-${more.name}`, more));
 
   for (const shared of d.sharedData ?? []) {
     const owner = args.declared.get(shared.owner);
-    if (!owner || owner.placement !== d.placement || (shared.what === "data" && !owner.dataMount)) {
-      throw new Error(`${d.id}: mounts the ${shared.what} of ${shared.owner}, which is not declared before it on ${d.placement}`);
+    const ownerData = shared.name === undefined ? owner?.dataMount : owner?.moreMounts?.get(shared.name);
+    if (!owner || owner.placement !== d.placement || (shared.what === "data" && !ownerData)) {
+      throw new Error(`${d.id}: mounts the ${shared.what}${shared.name ? ` "${shared.name}"` : ""} of ${shared.owner}, which is not declared before it on ${d.placement}`);
     }
-    if (shared.what === "data") mounts.push(asNodeMount(mountAt(owner.dataMount!, shared.path, shared.readOnly)));
+    if (shared.what === "data") mounts.push(asNodeMount(mountAt(ownerData!, shared.path, shared.readOnly)));
     else mounts.push(...args.sharedConfig(shared));
     before.push(owner.ready);
   }
@@ -111,5 +117,5 @@ export function declareNodeStorage(name: string, d: ServiceDescription, args: No
     }
     mounts.push({ source: { volumeName: programs.name }, target: d.programs.dir, readOnly: true });
   }
-  return { mounts, before, dataMount };
+  return { mounts, before, dataMount, moreMounts };
 }

@@ -52,6 +52,7 @@ export class DockerService extends pulumi.ComponentResource implements DataOwner
   public readonly dataVolume?: docker.Volume;
   /** Its primary data, for services that mount it too. */
   public readonly dataMount?: PersistentMount;
+  public readonly moreMounts?: ReadonlyMap<string, PersistentMount>;
   /** The volume of its files that reload in place, for services that read them too. */
   public readonly configVolume?: pulumi.Output<string>;
   /** The host it runs on. */
@@ -87,6 +88,7 @@ export class DockerService extends pulumi.ComponentResource implements DataOwner
     );
     this.dataVolume = storage.dataMount?.volume;
     this.dataMount = storage.dataMount;
+    this.moreMounts = storage.moreMounts;
     const volumes: pulumi.Input<docker.types.input.ContainerVolume>[] = storage.mounts.map((m) => ({ ...m.source, containerPath: m.target, readOnly: m.readOnly }));
     const before: pulumi.Resource[] = [...args.dependsOn, ...storage.before];
 

@@ -83,9 +83,16 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
     const lookup: ClusterLookup = {
       stack: spec.stack,
       accessMode: target.storage.accessMode,
-      dataClaim: (id) => {
+      dataClaim: (id, dataName) => {
         const owner = description.services.find((d) => d.id === id);
-        return owner?.data ? claimName(owner.data.name) : undefined;
+        const data = dataName === undefined ? owner?.data : owner?.moreData?.find((m) => m.name === dataName);
+        return data ? claimName(data.name) : undefined;
+      },
+      holderOf: (id) => {
+        if (id !== description.schedulerId) return id;
+        // The jobs' pods run beside the registry, whose data they mount.
+        const runner = description.services.find((d) => d.id === id);
+        return runner?.sharedData?.find((s) => s.what === "data")?.owner ?? id;
       },
       liveConfig: (id) => declared.get(id)?.liveConfig,
       sharedClaim: (volume) => claimName(volume),

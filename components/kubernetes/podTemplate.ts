@@ -20,8 +20,13 @@ export interface ClusterLookup {
   readonly stack: string;
   /** The registry's claim's access mode: with ReadWriteOnce, pods sharing a claim share a node. */
   readonly accessMode: "ReadWriteOnce" | "ReadWriteMany";
-  /** The claim of a service's primary data. */
-  readonly dataClaim: (serviceId: string) => string | undefined;
+  /** The claim of a service's data: its primary data, or the one named (`moreData`). */
+  readonly dataClaim: (serviceId: string, name?: string) => string | undefined;
+  /**
+   * The service whose pods hold a service's claims: itself, or for the job runner (which has no pod
+   * of its own) the service its jobs' pods run beside.
+   */
+  readonly holderOf: (serviceId: string) => string;
   /** The live (reloadable, plain) config of a service. */
   readonly liveConfig: (serviceId: string) => PodFiles["liveConfig"];
   /** The claim behind a shared volume, by its name. */
@@ -57,9 +62,9 @@ function ids(user: string | undefined): { uid?: number; gid?: number } {
   return { uid, gid: gid ?? uid };
 }
 
-/** The services whose node this pod must share: owners of the ReadWriteOnce claims it mounts. */
-function besideOf(d: ServiceDescription): string[] {
-  const owners = [...(d.sharedData ?? []).filter((s) => s.what === "data").map((s) => s.owner), ...(d.sharedVolumes ?? []).map((s) => s.beside)];
+/** The services whose node this pod must share: holders of the ReadWriteOnce claims it mounts. */
+function besideOf(d: ServiceDescription, lookup: ClusterLookup): string[] {
+  const owners = [...(d.sharedData ?? []).filter((s) => s.what === "data").map((s) => lookup.holderOf(s.owner)), ...(d.sharedVolumes ?? []).map((s) => s.beside)];
   return [...new Set(owners)].filter((o) => o !== d.id);
 }
 
@@ -76,8 +81,8 @@ export function podTemplate(a: PodTemplateArgs): Input.PodSpec {
   (d.sharedData ?? []).forEach((shared, i) => {
     const volume = `shared-${i}`;
     if (shared.what === "data") {
-      const claim = lookup.dataClaim(shared.owner);
-      if (!claim) throw new Error(`${d.id}: mounts the data of ${shared.owner}, which has none`);
+      const claim = lookup.dataClaim(shared.owner, shared.name);
+      if (!claim) throw new Error(`${d.id}: mounts the data${shared.name ? ` "${shared.name}"` : ""} of ${shared.owner}, which has none`);
       volumes.push({ name: volume, persistentVolumeClaim: { claimName: claim, readOnly: shared.readOnly } });
     } else {
       const live = lookup.liveConfig(shared.owner);
@@ -120,7 +125,7 @@ export function podTemplate(a: PodTemplateArgs): Input.PodSpec {
   }
 
   const env: Input.EnvVar[] = Object.entries(d.env).map(([name, value]) => ({ name, value }));
-  const beside = lookup.accessMode === "ReadWriteOnce" ? besideOf(d) : [];
+  const beside = lookup.accessMode === "ReadWriteOnce" ? besideOf(d, lookup) : [];
   return {
     automountServiceAccountToken: false,
     enableServiceLinks: false,

@@ -73,6 +73,8 @@ export interface SharedData {
   readonly owner: string;
   /** Its data mount, or the directory of its files that reload in place. */
   readonly what: "data" | "config";
+  /** With "data": which of its data mounts, by name (one of `moreData`); undefined: its primary data. */
+  readonly name?: string;
   readonly readOnly: boolean;
 }
 
@@ -113,7 +115,7 @@ export interface ServiceDescription {
   /** The service's name where it runs (container name suffix, role label): "registry", "edge". */
   readonly role: string;
   /** The kind of component, for type tokens (`regstack:<target>:<component>`). */
-  readonly component: "Registry" | "Mirror" | "RegistryUi" | "RedisCache" | "Edge" | "Scheduler";
+  readonly component: "Registry" | "Mirror" | "RegistryUi" | "RedisCache" | "Edge" | "Scheduler" | "Prometheus" | "Alertmanager" | "Exporter" | "Grafana";
   /** The node that holds its data and runs it (Docker: a host name from the docker target). */
   readonly placement: string;
   readonly image: ImageRole;

@@ -20,6 +20,8 @@ export function sitesOn(node: string, spec: PlatformSpec, endpoints: Endpoints, 
   if (node === placement.primary) {
     sites.push(site("registry", endpoints.registry, internalAddresses.registry, "registry"));
     if (endpoints.ui) sites.push({ ...site("ui", endpoints.ui, internalAddresses.ui, "ui"), registryApi: internalAddresses.registry });
+    // Grafana checks its own logins (and its API's basic auth): the edge passes them on.
+    if (endpoints.grafana) sites.push(site("grafana", endpoints.grafana, internalAddresses.grafana, "app"));
   }
   for (const m of spec.mirrors.filter((x) => placement.mirrors[x.name] === node)) {
     const access = cacheIsOpen(spec, m) ? "mirror-open" : "mirror-private";

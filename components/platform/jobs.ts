@@ -26,7 +26,7 @@ export type JobMount =
   | "maintenance";
 
 export interface ScheduledJob {
-  readonly name: "backup" | "backup-check" | "drill" | "gc" | "restore" | "retention" | "sync";
+  readonly name: "backup" | "backup-check" | "drill" | "gc" | "restore" | "retention" | "sync" | "usage";
   /** One line for listings and docs. */
   readonly summary: string;
   /** The arguments a run by hand takes, as a usage line shows them (restore's snapshot). */
@@ -66,6 +66,9 @@ export interface JobConfigDir {
 }
 
 const HOUR = 3600;
+
+/** The storage-usage job's textfile, beside the scheduler's own per job. */
+export const USAGE_TEXTFILE = "regstack_storage.prom";
 
 /** The repository as restic names it inside the job. */
 function resticRepository(spec: PlatformSpec): string {
@@ -204,6 +207,24 @@ export function describeJobs(spec: PlatformSpec, placement: string, secrets: Job
       programs: ["regsync"],
       freezesWrites: false,
       timeoutSeconds: 6 * HOUR,
+    });
+  }
+  const monitoring = spec.monitoring;
+  if (monitoring) {
+    jobs.push({
+      placement,
+      image: "ops",
+      name: "usage",
+      summary: "Measures the registry's storage, in total and per repository, for Prometheus (distribution exports no storage size).",
+      schedule: monitoring.usageSchedule,
+      // Read-only beside every other job: a blob GC deletes meanwhile is skipped.
+      script: "usage.sh",
+      env: { ...common, USAGE_TEXTFILE: `${jobPaths.metrics}/${USAGE_TEXTFILE}` },
+      secretEnv: {},
+      mounts: ["registry-data", "state"],
+      programs: [],
+      freezesWrites: false,
+      timeoutSeconds: 2 * HOUR,
     });
   }
   const gc = spec.gc;

@@ -10,6 +10,10 @@ import { PlatformDescription } from "./platform";
 export interface PlatformOutputs {
   readonly registryUrl: string;
   readonly uiUrl?: string;
+  /** Grafana through the edge (monitoring on). */
+  readonly grafanaUrl?: string;
+  /** Grafana's `admin` password, secret. */
+  readonly grafanaPassword?: pulumi.Output<string>;
   readonly mirrors: Record<string, { url: string; upstream: string }>;
   readonly loginCommands: Record<string, string>;
   /** user → role (not secret). */
@@ -51,6 +55,8 @@ export function platformOutputs(d: PlatformDescription, clientStatus: Record<str
   return {
     registryUrl: endpoints.registry.url,
     uiUrl: endpoints.ui?.url,
+    grafanaUrl: endpoints.grafana?.url,
+    grafanaPassword: d.grafanaPassword === undefined ? undefined : pulumi.secret(d.grafanaPassword),
     mirrors: Object.fromEntries(Object.entries(endpoints.mirrors).map(([k, v]) => [k, { url: v.url, upstream: v.upstream }])),
     loginCommands: Object.fromEntries(spec.users.map((u) => [u.name, `docker login ${endpoints.registry.address} --username ${u.name} --password-stdin`])),
     users: Object.fromEntries(spec.users.map((u) => [u.name, u.role])),

@@ -16,11 +16,13 @@ import { mirrorService } from "./services/mirror";
 import { redisService } from "./services/redis";
 import { registryService } from "./services/registry";
 import { uiService } from "./services/ui";
-import { SCHEDULER_ID, schedulerService } from "./services/scheduler";
+import { SCHEDULER_ID, SCHEDULER_STATE, schedulerService } from "./services/scheduler";
 import { describeJobs, JobConfigDir, ScheduledJob } from "./jobs";
 import { jobPaths, registryPaths } from "../render/paths";
 import { Endpoints, endpointsOf, internalNames, Placement, placementOf } from "./topology";
 import { TrustScripts } from "../render/clientTrust";
+import { describeMonitoring, EdgeCertificate, grafanaOf, WATCHED_CERTIFICATES } from "./monitoring";
+import { RulesInput } from "../render/monitoring/rules";
 
 /** The whole platform, described: what a target translates and what the outputs are built from. */
 export interface PlatformDescription {
@@ -35,6 +37,10 @@ export interface PlatformDescription {
   readonly schedulerId?: string;
   /** The backup repository's password (given or generated), when backups are on. */
   readonly backupPassword?: Secret;
+  /** Grafana's admin password (generated), when Grafana runs. */
+  readonly grafanaPassword?: Secret;
+  /** What the alert rules are rendered from, when monitoring runs (the rule tests use it too). */
+  readonly alertRules?: pulumi.Output<RulesInput>;
   readonly credentials: Credentials;
   /** The CA clients trust (internal and provided modes). */
   readonly caCertPem?: pulumi.Output<string>;
@@ -76,6 +82,11 @@ export function describePlatform(name: string, spec: PlatformSpec, parent: pulum
     services.push(mirrorService({ spec, mirror: m, placement: placement.mirrors[m.name], httpSecret: httpSecret(`${name}-${id}-http-secret`, parent), keep: refillableKeep }));
   }
   if (spec.ui.enabled) services.push(uiService(spec, placement.primary));
+  const grafanaPassword = spec.monitoring?.grafana
+    ? pulumi.secret(new random.RandomPassword(`${name}-grafana-password`, { length: 32, special: false }, { parent, additionalSecretOutputs: ["result"] }).result)
+    : undefined;
+  const grafana = grafanaPassword ? grafanaOf(spec, endpoints, placement, grafanaPassword, refillableKeep) : undefined;
+  if (grafana) services.push(grafana);
 
   const backupPassword = spec.backup
     ? (spec.backup.password ?? pulumi.secret(new random.RandomPassword(`${name}-backup-password`, { length: 40, special: false }, { parent, additionalSecretOutputs: ["result"] }).result))
@@ -85,12 +96,14 @@ export function describePlatform(name: string, spec: PlatformSpec, parent: pulum
 
   const authority = new Authority(`${name}-pki`, { stack: spec.stack, tls: spec.tls }, { parent });
   const pullUsers = spec.users.filter((u) => u.role === "pull").map((u) => u.name);
+  const edgeCertificates: EdgeCertificate[] = [];
   for (const node of placement.nodes) {
     const sites = sitesOn(node, spec, endpoints, placement);
     if (sites.length === 0) continue;
     // The registry's node has "the" edge; another node's edge is named after it.
     const id = node === placement.primary ? "edge" : `edge-${node}`;
     const tls = edgeTlsOf(`${name}-${id}`, sites, spec, authority);
+    for (const f of tls.files.filter((file) => WATCHED_CERTIFICATES.includes(file.path))) edgeCertificates.push({ name: `${id}/${f.path.slice(f.path.lastIndexOf("/") + 1)}`, pem: f.content });
     services.push(
       edgeService({
         id,
@@ -106,7 +119,8 @@ export function describePlatform(name: string, spec: PlatformSpec, parent: pulum
         keep: refillableKeep,
         // Not the caches: a cache whose upstream is unreachable at boot restart-loops (distribution
         // issue 4038) and must not hold up the edge; Caddy answers 502 for that site until it is up.
-        dependsOn: services.filter((s) => s.placement === node && s.component !== "Mirror").map((s) => s.id),
+        // Nor Grafana: monitoring never holds up the registry.
+        dependsOn: services.filter((s) => s.placement === node && s.component !== "Mirror" && s.component !== "Grafana").map((s) => s.id),
         connectsTo: services.filter((s) => s.placement === node && sites.some((site) => s.aliases.some((a) => site.upstream.startsWith(`${a}:`)))).map((s) => s.id),
       }),
     );
@@ -135,6 +149,17 @@ export function describePlatform(name: string, spec: PlatformSpec, parent: pulum
     );
   }
 
+  const monitoring = describeMonitoring({
+    spec,
+    placement,
+    services,
+    edgeCertificates,
+    redisPassword,
+    scheduler: jobs.length > 0 ? { id: SCHEDULER_ID, data: SCHEDULER_STATE } : undefined,
+    keep: refillableKeep,
+  });
+  if (monitoring) services.push(...monitoring.services);
+
   // A public ACME CA is trusted already: clients then only need their mirror settings.
   const ca = authority.caCertPem ?? pulumi.output("");
   const clients = spec.clients.map((client) => {
@@ -148,7 +173,7 @@ export function describePlatform(name: string, spec: PlatformSpec, parent: pulum
     return { args, scripts: trustScriptsOf(args) };
   });
   const schedulerId = jobs.length > 0 ? SCHEDULER_ID : undefined;
-  return { spec, endpoints, placement, services, jobs, schedulerId, backupPassword, credentials, caCertPem: authority.caCertPem, clients };
+  return { spec, endpoints, placement, services, jobs, schedulerId, backupPassword, grafanaPassword, alertRules: monitoring?.rules, credentials, caCertPem: authority.caCertPem, clients };
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { PlatformSpec } from "../config/types";
 import { ClientView } from "../render/clients";
-import { redisPaths, registryPaths, uiPaths } from "../render/paths";
+import { monitoringPaths, redisPaths, registryPaths, uiPaths } from "../render/paths";
 
 /** One published service as clients reach it. */
 export interface ServiceEndpoint {
@@ -28,6 +28,8 @@ export interface Endpoints {
   readonly scheme: "http" | "https";
   readonly registry: ServiceEndpoint;
   readonly ui?: ServiceEndpoint;
+  /** Grafana, when monitoring runs it. */
+  readonly grafana?: ServiceEndpoint;
   readonly mirrors: Readonly<Record<string, MirrorEndpoint>>;
   readonly clientView: ClientView;
 }
@@ -37,6 +39,7 @@ export const internalNames = {
   registry: "registry",
   redis: "redis",
   ui: "ui",
+  grafana: "grafana",
   mirror: (name: string) => `mirror-${name}`,
 } as const;
 
@@ -45,6 +48,7 @@ export const internalAddresses = {
   registry: `${internalNames.registry}:${registryPaths.port}`,
   redis: `${internalNames.redis}:${redisPaths.port}`,
   ui: `${internalNames.ui}:${uiPaths.port}`,
+  grafana: `${internalNames.grafana}:${monitoringPaths.grafana.port}`,
   mirror: (name: string) => `${internalNames.mirror(name)}:${registryPaths.port}`,
 } as const;
 
@@ -56,6 +60,14 @@ export interface Placement {
   readonly mirrors: Readonly<Record<string, string>>;
   /** Every node that runs a service, primary first. */
   readonly nodes: readonly string[];
+}
+
+/**
+ * Whether a service on one node reaches a service on another: always on a cluster and on a Swarm
+ * (one overlay spans the nodes); per host, only on its own node (each host has its own bridges).
+ */
+export function reaches(spec: PlatformSpec, from: string, to: string): boolean {
+  return from === to || spec.target.kind === "kubernetes" || spec.target.mode.kind === "swarm";
 }
 
 /** On a cluster the scheduler places pods: every service is on one logical node. */
@@ -116,6 +128,12 @@ export function endpointsOf(spec: PlatformSpec): Endpoints {
       ? service(placement.primary, [`ui.${spec.domain}`], spec.edge.httpsPort)
       : service(placement.primary, registryNames, target.ports.ui)
     : undefined;
+  const grafana =
+    spec.monitoring?.grafana === true
+      ? byHost
+        ? service(placement.primary, [`${internalNames.grafana}.${spec.domain}`], spec.edge.httpsPort)
+        : service(placement.primary, registryNames, target.ports.grafana)
+      : undefined;
   const mirrors = Object.fromEntries(
     spec.mirrors.map((m) => {
       const node = placement.mirrors[m.name];
@@ -127,6 +145,7 @@ export function endpointsOf(spec: PlatformSpec): Endpoints {
     scheme,
     registry,
     ui,
+    grafana,
     mirrors,
     clientView: {
       registry: registry.address,

@@ -7,9 +7,11 @@ import { header } from "./yaml";
  *   anonymous pull is on;
  * - ui: like the registry, never anonymous; its `/v2/` goes to the registry from the edge;
  * - mirror: a pull-through cache, read-only (writes get 405 UNSUPPORTED); reads need any user
- *   (mirror-private) or none (mirror-open, see cacheIsOpen).
+ *   (mirror-private) or none (mirror-open, see cacheIsOpen);
+ * - app: an application with its own login (Grafana): the edge adds TLS and passes every request,
+ *   Authorization included, on to it.
  */
-export type SiteAccess = "registry" | "ui" | "mirror-open" | "mirror-private";
+export type SiteAccess = "registry" | "ui" | "mirror-open" | "mirror-private" | "app";
 
 export interface EdgeSite {
   /** Comment naming the service. */
@@ -120,6 +122,8 @@ function accessLines(site: EdgeSite, input: CaddyfileInput): { matchers: string[
       return { matchers: [WRITE], handlers: [...readOnly, ...basicauth("")] };
     case "mirror-open":
       return { matchers: [WRITE], handlers: [...readOnly] };
+    case "app":
+      return { matchers: [], handlers: [] };
   }
 }
 
@@ -142,14 +146,17 @@ const UNAUTHORIZED = block("handle_errors", [
   ...jsonRefusal("@unauthorized", 401, "UNAUTHORIZED", "authentication required"),
 ]);
 
-/** A streaming proxy to `upstream` (for the requests `matcher` selects, or all). */
-function proxyLines(upstream: string, matcher = ""): string[] {
+/**
+ * A streaming proxy to `upstream` (for the requests `matcher` selects, or all). Users' passwords stop
+ * here unless the site is an app that checks its own logins.
+ */
+function proxyLines(upstream: string, matcher = "", passAuthorization = false): string[] {
   return block(`reverse_proxy ${matcher ? `${matcher} ` : ""}${upstream}`, [
     // Stream layers both ways: no buffering, no response timeout for multi-GB blobs.
     "flush_interval -1",
     "header_up X-Real-IP {remote_host}",
-    // Users' passwords stop here: nothing behind the edge checks them, and the platform network is plain.
-    "header_up -Authorization",
+    // Nothing behind the edge checks the registry's passwords, and the platform network is plain.
+    ...(passAuthorization ? [] : ["header_up -Authorization"]),
     ...block("transport http", ["dial_timeout 10s", "keepalive 2m"]),
   ]);
 }
@@ -157,7 +164,7 @@ function proxyLines(upstream: string, matcher = ""): string[] {
 function siteLines(site: EdgeSite, input: CaddyfileInput): string[] {
   const head = input.tls.mode === "off" ? `http://:${site.port}` : site.names.map((n) => siteAddress(n, site.port)).join(", ");
   // The UI's own /v2/ goes to the registry first; the rest of its pages to the UI.
-  const proxy = [...(site.registryApi ? proxyLines(site.registryApi, "/v2/*") : []), ...proxyLines(site.upstream)];
+  const proxy = [...(site.registryApi ? proxyLines(site.registryApi, "/v2/*") : []), ...proxyLines(site.upstream, "", site.access === "app")];
   const access = accessLines(site, input);
   const writesRegistry = site.access === "registry" || site.registryApi !== undefined;
   const frozen = writesRegistry && input.freezeFile ? frozenLines(input.freezeFile) : { matchers: [], handlers: [] };

@@ -39,6 +39,37 @@ export const edgePaths = {
   acmeHttpPort: 80,
 } as const;
 
+/** Monitoring: where each service reads its rendered files, keeps its data, and listens. */
+export const monitoringPaths = {
+  prometheus: { configFile: "/etc/prometheus/prometheus.yml", rulesFile: "/etc/prometheus/rules/regstack.yml", dataDir: "/prometheus", port: 9090 },
+  alertmanager: {
+    configFile: "/etc/alertmanager/alertmanager.yml",
+    /** One secret file per receiver credential (tokens, passwords), named after the receiver. */
+    secretsDir: "/etc/alertmanager/secrets",
+    dataDir: "/alertmanager",
+    port: 9093,
+  },
+  nodeExporter: {
+    port: 9100,
+    /** Where it sees the registry's storage (read-only): the data disk's size and room. */
+    registryData: "/srv/registry-data",
+    /** Where it sees a cache's storage on its node (read-only), with the cache's name after it. */
+    cacheDataPrefix: "/srv/cache-",
+    /** Where it sees the jobs' working space (read-only); their textfiles are under metrics/. */
+    jobsState: "/srv/regstack-ops",
+  },
+  redisExporter: { port: 9121 },
+  grafana: {
+    port: 3000,
+    dataDir: "/var/lib/grafana",
+    provisioning: "/etc/grafana/provisioning",
+    datasource: "/etc/grafana/provisioning/datasources/regstack.yml",
+    dashboardProvider: "/etc/grafana/provisioning/dashboards/regstack.yml",
+    dashboardsDir: "/etc/grafana/dashboards",
+    dashboard: "/etc/grafana/dashboards/registry.json",
+  },
+} as const;
+
 /** Where client nodes keep what regstack puts on them. */
 export const clientPaths = {
   dockerCertsDir: "/etc/docker/certs.d",

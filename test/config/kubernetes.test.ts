@@ -21,7 +21,7 @@ describe("the kubernetes target", () => {
     const spec = parseSpec(rawConfig(cluster));
     const k = kubernetesOf(spec);
     expect(k.namespace).toBe("storage");
-    expect(k.ports).toEqual({ registry: 30500, ui: 30580, mirrors: {} });
+    expect(k.ports).toEqual({ registry: 30500, ui: 30580, grafana: 30530, mirrors: {} });
     expect(k.replicas).toBe(1);
     expect(k.storage).toEqual({ size: "10Gi", cacheSize: "10Gi", backupSize: "20Gi", storageClass: undefined, accessMode: "ReadWriteOnce" });
     expect(k.resources.registry).toEqual({ requests: { memory: "128Mi", cpu: "100m" }, limits: { memory: "512Mi", cpu: "1" } });

@@ -42,7 +42,7 @@ describe("defaults", () => {
     expect(spec.registry).toEqual({ version: "3", logLevel: "info", deleteEnabled: true });
     expect(spec.mirrors).toEqual([{ name: "dockerhub", upstream: "https://registry-1.docker.io", username: undefined, password: undefined, ttl: undefined, public: false }]);
     // Where a cache runs and on which port its edge listens are the docker target's.
-    expect(dockerOf(spec).ports).toEqual({ registry: 5000, ui: 5080, mirrors: { dockerhub: 5001 } });
+    expect(dockerOf(spec).ports).toEqual({ registry: 5000, ui: 5080, grafana: 5030, mirrors: { dockerhub: 5001 } });
     expect(dockerOf(spec).mirrorHosts).toEqual({ dockerhub: "local" });
   });
 

@@ -230,7 +230,7 @@ describe.each(scenarios)("the $stack stack in a real Docker engine", ({ stack, v
       expect({ job: name, status: run.status, output: run.status === 0 ? "" : run.stdout + run.stderr }).toEqual({ job: name, status: 0, output: "" });
     }
     const metrics = session.engine.must(["exec", scheduler, "cat", "/var/lib/regstack-ops/metrics/regstack_job_drill.prom"]);
-    expect(metrics).toMatch(/regstack_job_drill_last_success_timestamp_seconds\{job="drill",stack="[a-z]+"\} \d+/);
+    expect(metrics).toMatch(/regstack_job_drill_last_success_timestamp_seconds\{operation="drill",stack="[a-z]+"\} \d+/);
     const refused = job("run", "restore", "latest");
     expect(refused.status).not.toBe(0);
     expect(refused.stdout + refused.stderr).toContain("without --force");

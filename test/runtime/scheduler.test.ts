@@ -68,7 +68,7 @@ function start(file: string, ...args: string[]): { child: ChildProcess; output: 
 
 const metrics = (file: string, job: string) => {
   const text = readFileSync(path.join(path.dirname(file), "metrics", `regstack_job_${job}.prom`), "utf8");
-  return Object.fromEntries([...text.matchAll(/^regstack_job_([a-z_]+)\{job="[^"]+",stack="test"\} (\S+)$/gm)].map((m) => [m[1], Number(m[2])]));
+  return Object.fromEntries([...text.matchAll(/^regstack_job_([a-z_]+)\{operation="[^"]+",stack="test"\} (\S+)$/gm)].map((m) => [m[1], Number(m[2])]));
 };
 
 describe("the job scheduler", () => {

@@ -6,7 +6,8 @@ import { decimal, int, listOf, object, oneOf, optional, required, section, str, 
 import { duplicates } from "../checks";
 import { IssueList } from "../issues";
 import { absolutePath, byteSize, dnsLabel, dockerEndpoint, hostName, ipv4, isLoopback } from "../patterns";
-import { DockerHost, DockerTarget } from "../types";
+import { DockerHost, DockerResources, DockerTarget } from "../types";
+import { grafanaRuns } from "./monitoring";
 
 const LOCAL_DOCKER = "unix:///var/run/docker.sock";
 
@@ -60,6 +61,7 @@ export const dockerKeys = {
     {
       registry: withDefault(int(1, 65535), 5000, { type: "port", text: "The registry's port at the edge." }),
       ui: withDefault(int(1, 65535), 5080, { type: "port", text: "The UI's port at the edge." }),
+      grafana: withDefault(int(1, 65535), 5030, { type: "port", text: "Grafana's port at the edge (with `regstack:monitoring`)." }),
     },
     { type: "object", text: "The edge's published ports (port routing)." },
   ),
@@ -71,6 +73,10 @@ export const dockerKeys = {
       redis: limits(96, "0.25", "Redis"),
       jobs: limits(384, "1", "the scheduler and its jobs (restic, garbage collection, the drill's registry)"),
       edge: limits(128, "1", "the edge (Caddy)", "CPU limit. TLS costs CPU: at 0.5, pushes through the edge ran at 40 % of direct in `npm run bench`; at 1, about 70 %."),
+      prometheus: limits(256, "0.5", "Prometheus"),
+      alertmanager: limits(48, "0.25", "Alertmanager"),
+      exporter: limits(32, "0.25", "each exporter (node-exporter, redis_exporter)"),
+      grafana: limits(160, "0.5", "Grafana"),
     },
     { type: "object", text: "Container limits per role." },
   ),
@@ -85,16 +91,16 @@ export const dockerKeys = {
 
 type HostRaw = { readonly name: string; readonly url: string; readonly sshOpts: readonly string[]; readonly address?: string; readonly dataPath?: string; readonly node?: string };
 type SwarmRaw = { readonly publishMode: "ingress" | "host"; readonly endpointMode: "vip" | "dnsrr" };
-type Limits = { readonly memoryMb: number; readonly cpus: string };
 
 /** What the docker target's checks and build read. */
 export interface DockerRaw {
   readonly docker: { readonly mode: "hosts" | "swarm"; readonly swarm?: SwarmRaw; readonly hosts: readonly HostRaw[] };
   readonly bindAddress: string;
-  readonly ports: { readonly registry: number; readonly ui: number };
+  readonly ports: { readonly registry: number; readonly ui: number; readonly grafana: number };
   readonly ui: { readonly enabled: boolean };
+  readonly monitoring: { readonly enabled: boolean; readonly grafana: boolean };
   readonly mirrors: readonly { readonly name: string; readonly port: number; readonly host?: string }[];
-  readonly resources: { readonly registry: Limits; readonly mirror: Limits; readonly ui: Limits; readonly redis: Limits; readonly edge: Limits; readonly jobs: Limits };
+  readonly resources: DockerResources;
   readonly logs: { readonly maxSize: string; readonly maxFiles: number };
   readonly domain?: string;
   readonly edge: { readonly routing: "port" | "host"; readonly httpsPort: number };
@@ -127,6 +133,7 @@ export function checkDocker(raw: DockerRaw, issues: IssueList): void {
   // The edge on each host listens on its services' ports: two services may not share one.
   const published: { port: number; host: string; path: string }[] = [{ port: raw.ports.registry, host: hostNames[0], path: "regstack:ports.registry" }];
   if (raw.ui.enabled) published.push({ port: raw.ports.ui, host: hostNames[0], path: "regstack:ports.ui" });
+  if (grafanaRuns(raw)) published.push({ port: raw.ports.grafana, host: hostNames[0], path: "regstack:ports.grafana" });
   raw.mirrors.forEach((m, i) => published.push({ port: m.port, host: m.host ?? hostNames[0], path: `regstack:mirrors[${i}].port` }));
   const taken = new Map<string, string>();
   for (const p of published) {
@@ -174,6 +181,7 @@ function checkSwarm(raw: DockerRaw, issues: IssueList): void {
   }
   const byPort = new Map<number, { path: string; host: string }>([[raw.ports.registry, { path: "regstack:ports.registry", host: first }]]);
   if (raw.ui.enabled) byPort.set(raw.ports.ui, byPort.get(raw.ports.ui) ?? { path: "regstack:ports.ui", host: first });
+  if (grafanaRuns(raw)) byPort.set(raw.ports.grafana, byPort.get(raw.ports.grafana) ?? { path: "regstack:ports.grafana", host: first });
   raw.mirrors.forEach((m, i) => {
     const host = m.host ?? first;
     const taken = byPort.get(m.port);
@@ -199,7 +207,7 @@ export function buildDocker(raw: DockerRaw): DockerTarget {
     mode: raw.docker.mode === "swarm" ? { kind: "swarm", publishMode: raw.docker.swarm?.publishMode ?? "ingress", endpointMode: raw.docker.swarm?.endpointMode ?? "vip" } : { kind: "hosts" },
     hosts,
     bindAddress: raw.bindAddress,
-    ports: { registry: raw.ports.registry, ui: raw.ports.ui, mirrors: Object.fromEntries(raw.mirrors.map((m) => [m.name, m.port])) },
+    ports: { registry: raw.ports.registry, ui: raw.ports.ui, grafana: raw.ports.grafana, mirrors: Object.fromEntries(raw.mirrors.map((m) => [m.name, m.port])) },
     mirrorHosts: Object.fromEntries(raw.mirrors.map((m) => [m.name, m.host ?? hosts[0].name])),
     logs: raw.logs,
     resources: raw.resources,

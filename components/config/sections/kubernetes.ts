@@ -2,6 +2,7 @@
  * The kubernetes target: `regstack:kubernetes` (cluster access, namespace, NodePorts, replicas,
  * claims, requests and limits), and the checks that keep the Docker target's keys off it.
  */
+import { grafanaRuns } from "./monitoring";
 import { int, oneOf, optional, section, str, withDefault } from "../decoders";
 import { IssueList } from "../issues";
 import { absolutePath, dnsLabel } from "../patterns";
@@ -49,6 +50,7 @@ export const kubernetesKeys = {
         {
           registry: nodePort(30500, "The registry"),
           ui: nodePort(30580, "The UI"),
+          grafana: nodePort(30530, "Grafana (with `regstack:monitoring`)"),
         },
         { type: "object", text: "NodePorts of the edge (port routing); each cache's is `regstack:mirrors[].port`." },
       ),
@@ -74,6 +76,10 @@ export const kubernetesKeys = {
           redis: pod(["96Mi", "250m"], ["32Mi", "50m"], "Redis"),
           edge: pod(["128Mi", "1"], ["32Mi", "100m"], "the edge (Caddy)"),
           jobs: pod(["384Mi", "1"], ["64Mi", "50m"], "each scheduled job's pod"),
+          prometheus: pod(["256Mi", "500m"], ["96Mi", "50m"], "Prometheus"),
+          alertmanager: pod(["48Mi", "250m"], ["16Mi", "10m"], "Alertmanager"),
+          exporter: pod(["32Mi", "250m"], ["16Mi", "10m"], "each exporter"),
+          grafana: pod(["160Mi", "500m"], ["64Mi", "50m"], "Grafana"),
         },
         { type: "object", text: "Requests and limits per role, as Kubernetes quantities." },
       ),
@@ -92,12 +98,13 @@ export interface KubernetesRaw {
     readonly kubeconfig?: string;
     readonly context?: string;
     readonly namespace: string;
-    readonly nodePorts: { readonly registry: number; readonly ui: number };
+    readonly nodePorts: { readonly registry: number; readonly ui: number; readonly grafana: number };
     readonly replicas: number;
     readonly storage: { readonly size: string; readonly cacheSize: string; readonly backupSize: string; readonly storageClass?: string; readonly accessMode: "ReadWriteOnce" | "ReadWriteMany" };
     readonly resources: Readonly<Record<keyof KubernetesResources, PodRaw>>;
   };
   readonly ui: { readonly enabled: boolean };
+  readonly monitoring: { readonly enabled: boolean; readonly grafana: boolean };
   readonly redis: { readonly enabled: boolean };
   readonly mirrors: readonly { readonly name: string; readonly port: number; readonly host?: string }[];
   readonly edge: { readonly routing: "port" | "host"; readonly httpsPort: number };
@@ -130,6 +137,7 @@ export function checkKubernetes(raw: KubernetesRaw, given: ReadonlySet<string>, 
   if (raw.edge.routing === "port") {
     const ports: { port: number; path: string }[] = [{ port: k.nodePorts.registry, path: "regstack:kubernetes.nodePorts.registry" }];
     if (raw.ui.enabled) ports.push({ port: k.nodePorts.ui, path: "regstack:kubernetes.nodePorts.ui" });
+    if (grafanaRuns(raw)) ports.push({ port: k.nodePorts.grafana, path: "regstack:kubernetes.nodePorts.grafana" });
     raw.mirrors.forEach((m, i) => ports.push({ port: m.port, path: `regstack:mirrors[${i}].port` }));
     const taken = new Map<number, string>();
     for (const p of ports) {
@@ -184,7 +192,7 @@ export function buildKubernetes(raw: KubernetesRaw): KubernetesTarget {
     kubeconfig: k.kubeconfig,
     context: k.context,
     namespace: k.namespace,
-    ports: { registry: k.nodePorts.registry, ui: k.nodePorts.ui, mirrors: Object.fromEntries(raw.mirrors.map((m) => [m.name, m.port])) },
+    ports: { registry: k.nodePorts.registry, ui: k.nodePorts.ui, grafana: k.nodePorts.grafana, mirrors: Object.fromEntries(raw.mirrors.map((m) => [m.name, m.port])) },
     replicas: k.replicas,
     storage: { ...k.storage },
     resources: {
@@ -194,6 +202,10 @@ export function buildKubernetes(raw: KubernetesRaw): KubernetesTarget {
       redis: podResources(k.resources.redis),
       edge: podResources(k.resources.edge),
       jobs: podResources(k.resources.jobs),
+      prometheus: podResources(k.resources.prometheus),
+      alertmanager: podResources(k.resources.alertmanager),
+      exporter: podResources(k.resources.exporter),
+      grafana: podResources(k.resources.grafana),
     },
   };
 }

@@ -7,6 +7,7 @@ import { IssueList } from "../issues";
 import { email, hostName, ipv4, isLoopback, isPublicDnsName, pem } from "../patterns";
 import { EdgeRouting, TlsMode, TlsSpec } from "../types";
 import { edgePaths } from "../../render/paths";
+import { grafanaRuns } from "./monitoring";
 
 /** Caddy's internal issuer caps a leaf's lifetime at its intermediate lifetime setting (7 days). */
 export const INTERNAL_MAX_HOURS = 168;
@@ -77,9 +78,10 @@ export interface TlsCheckInput {
   readonly domain?: string;
   readonly bindAddress: string;
   readonly target: "docker" | "kubernetes";
-  readonly ports: { readonly registry: number; readonly ui: number };
+  readonly ports: { readonly registry: number; readonly ui: number; readonly grafana: number };
   readonly mirrors: readonly { readonly name: string; readonly port: number }[];
   readonly ui: { readonly enabled: boolean };
+  readonly monitoring: { readonly enabled: boolean; readonly grafana: boolean };
 }
 
 /** TLS off is allowed on a loopback bind only; the default follows the bind. */
@@ -147,6 +149,7 @@ function checkEdgeNames(raw: TlsCheckInput, mode: TlsMode, issues: IssueList): v
     const published: { port: number; path: string }[] = [
       { port: raw.ports.registry, path: "regstack:ports.registry" },
       ...(raw.ui.enabled ? [{ port: raw.ports.ui, path: "regstack:ports.ui" }] : []),
+      ...(grafanaRuns(raw) ? [{ port: raw.ports.grafana, path: "regstack:ports.grafana" }] : []),
       ...raw.mirrors.map((m, i) => ({ port: m.port, path: `regstack:mirrors[${i}].port` })),
     ];
     for (const p of published) {
@@ -158,6 +161,7 @@ function checkEdgeNames(raw: TlsCheckInput, mode: TlsMode, issues: IssueList): v
     if (ipv4.pattern!.test(domain)) issues.add("regstack:domain", `host routing names services ui.<domain> and <cache>.<domain>, which needs a DNS name, not the IP ${domain}; use port routing for an IP`);
     raw.mirrors.forEach((m, i) => {
       if (m.name === "ui" && raw.ui.enabled) issues.add(`regstack:mirrors[${i}].name`, 'with host routing "ui" is the UI\'s name (ui.<domain>): name the cache otherwise');
+      if (m.name === "grafana" && grafanaRuns(raw)) issues.add(`regstack:mirrors[${i}].name`, 'with host routing "grafana" is Grafana\'s name (grafana.<domain>): name the cache otherwise');
     });
     if (mode === "acme" && raw.edge.httpsPort === 80) issues.add("regstack:edge.httpsPort", "port 80 is taken by the ACME HTTP challenge");
   }

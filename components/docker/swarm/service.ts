@@ -59,6 +59,7 @@ export class SwarmService extends pulumi.ComponentResource implements DataOwner 
   /** Its configs and secrets, as mounted. */
   public readonly files: readonly SwarmFile[];
   public readonly dataMount?: PersistentMount;
+  public readonly moreMounts?: ReadonlyMap<string, PersistentMount>;
   /** The host (node) it runs on. */
   public readonly placement: string;
   public readonly ready: pulumi.Resource;
@@ -88,6 +89,7 @@ export class SwarmService extends pulumi.ComponentResource implements DataOwner 
       this,
     );
     this.dataMount = storage.dataMount;
+    this.moreMounts = storage.moreMounts;
 
     this.files = declareSwarmFiles(name, { prefix: swarmServiceName(stack, d.id), stack, files: d.files, versionKey: args.versionKey, provider: args.manager, parent: this });
     // What it reads of another service's live config: that service's plain files, under its own path.

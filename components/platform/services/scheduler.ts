@@ -31,6 +31,8 @@ export interface SchedulerServiceArgs {
 }
 
 export const SCHEDULER_ID = "scheduler";
+/** The name of the jobs' working space (its metrics directory holds their textfiles). */
+export const SCHEDULER_STATE = "jobs";
 
 function borrowed(jobs: readonly ScheduledJob[]): BorrowedProgram[] {
   const roles = [...new Set(jobs.flatMap((j) => j.programs))].sort();
@@ -84,7 +86,7 @@ export function schedulerService(args: SchedulerServiceArgs): ServiceDescription
       : []),
   ];
   const repo = spec.backup?.repository;
-  const moreData: DataMount[] = [{ path: jobPaths.state, name: "jobs", keep: { protect: false, retain: true }, owner: REGISTRY_USER, size: "small" }];
+  const moreData: DataMount[] = [{ path: jobPaths.state, name: SCHEDULER_STATE, keep: { protect: false, retain: true }, owner: REGISTRY_USER, size: "small" }];
   if (repo && repo.kind !== "url" && jobs.some((j) => j.mounts.includes("backup-repository"))) {
     moreData.push({
       path: jobPaths.repository,

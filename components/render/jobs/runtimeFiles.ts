@@ -16,6 +16,7 @@ export const RUNTIME_FILES = [
   "redisFlush.js",
   "stage.js",
   "retention.js",
+  "usage.js",
   "common.sh",
   "snapshot.sh",
   "backup.sh",
@@ -25,6 +26,7 @@ export const RUNTIME_FILES = [
   "gc.sh",
   "retention.sh",
   "sync.sh",
+  "usage.sh",
   "job.sh",
 ] as const;
 

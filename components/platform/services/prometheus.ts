@@ -1,0 +1,62 @@
+/** Prometheus: scrapes every service on the platform network and evaluates the alert rules. */
+import * as pulumi from "@pulumi/pulumi";
+import { MonitoringSpec } from "../../config/types";
+import { monitoringPaths } from "../../render/paths";
+import { ScrapeTarget, renderPrometheusConfig } from "../../render/monitoring/prometheus";
+import { KeepPolicy, ServiceDescription } from "../description";
+
+export const PROMETHEUS_ID = "prometheus";
+/** The image's own user (nobody). */
+export const MONITORING_USER = "65534:65534";
+
+export interface PrometheusServiceArgs {
+  readonly stack: string;
+  readonly monitoring: MonitoringSpec;
+  readonly placement: string;
+  readonly targets: readonly ScrapeTarget[];
+  /** host:port of Alertmanager. */
+  readonly alertmanager: string;
+  /** The rules file's text (it names certificates' expiry, known once they exist). */
+  readonly rules: pulumi.Input<string>;
+  /** Its samples: kept like the caches (refillable history, never protected). */
+  readonly keep: KeepPolicy;
+  /** Ids of the services it scrapes. */
+  readonly connectsTo: readonly string[];
+}
+
+export function prometheusService(args: PrometheusServiceArgs): ServiceDescription {
+  const p = monitoringPaths.prometheus;
+  const config = renderPrometheusConfig({ stack: args.stack, scrapeInterval: args.monitoring.scrapeInterval, rulesFile: p.rulesFile.slice(p.configFile.lastIndexOf("/") + 1), alertmanager: args.alertmanager, targets: args.targets });
+  return {
+    id: PROMETHEUS_ID,
+    role: PROMETHEUS_ID,
+    component: "Prometheus",
+    placement: args.placement,
+    image: "prometheus",
+    aliases: [PROMETHEUS_ID],
+    command: [
+      `--config.file=${p.configFile}`,
+      `--storage.tsdb.path=${p.dataDir}`,
+      `--storage.tsdb.retention.time=${args.monitoring.retention}`,
+      `--web.listen-address=:${p.port}`,
+    ],
+    env: {},
+    secretEnv: {},
+    files: [
+      { path: p.configFile, content: config, secret: false, onChange: "restart", mode: "0444" },
+      { path: p.rulesFile, content: args.rules, secret: false, onChange: "restart", mode: "0444" },
+    ],
+    data: { path: p.dataDir, name: PROMETHEUS_ID, keep: args.keep, owner: MONITORING_USER, size: "small" },
+    scratch: [{ path: "/tmp", sizeMb: 16, mode: "1777" }],
+    ports: [{ name: "http", port: p.port, published: false }],
+    probe: { kind: "http", port: p.port, path: "/-/healthy" },
+    user: MONITORING_USER,
+    capabilities: [],
+    readOnlyRoot: true,
+    // Its TSDB is locked by one process at a time.
+    overlapOnUpdate: false,
+    resources: "prometheus",
+    dependsOn: [],
+    connectsTo: args.connectsTo,
+  };
+}
