@@ -124,12 +124,16 @@ export async function benchEngine(sizeMb: number, requests: number): Promise<Rec
       runTool("rm", ["-rf", dest]);
     }
 
-    // Four clients at once (two pushes, two pulls) through the edge; memory sampled every 500 ms.
+    // Four clients at once (two pushes, two pulls) through the edge; memory sampled every 500 ms, per
+    // container and summed over the platform's containers at each sample.
     const peak = new Map<string, number>();
+    let peakTotal = 0;
     let loading = true;
     const sampler = (async () => {
       while (loading) {
-        for (const [name, value] of memory(session)) peak.set(name, Math.max(peak.get(name) ?? 0, value));
+        const sample = memory(session);
+        for (const [name, value] of sample) peak.set(name, Math.max(peak.get(name) ?? 0, value));
+        peakTotal = Math.max(peakTotal, [...sample].filter(([name]) => name.startsWith("regstack-nas-") && !name.endsWith("-upstream")).reduce((sum, [, v]) => sum + v, 0));
         await new Promise((r) => setTimeout(r, 500));
       }
     })();
@@ -146,6 +150,8 @@ export async function benchEngine(sizeMb: number, requests: number): Promise<Rec
     const transfer = Object.entries(rates).map(([what, values]) => ({ what, imageMiB, medianMiBps: round(median(values)) }));
     const head = targets.map((t) => ({ target: t.name, requests, p50Ms: round(median(ms.get(t.name)!)), p95Ms: round(percentile(ms.get(t.name)!, 95)) }));
     const rss = [...peak.entries()].sort().map(([container, MiB]) => ({ container, peakMiB: round(MiB) }));
+    // The whole platform at its busiest sample (the stand-in upstream is not part of it).
+    rss.push({ container: "platform total (sum at the busiest sample)", peakMiB: round(peakTotal) });
     console.log("\nin the private Docker engine (nas stack, TLS on, stand-in images)");
     console.table(transfer);
     console.table(head);

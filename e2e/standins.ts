@@ -17,6 +17,8 @@ export interface StandIn {
   readonly debianPackages: readonly string[];
   /** Binaries copied in (with the shared libraries ldd lists): host path → image path. */
   readonly binaries: Readonly<Record<string, string>>;
+  /** Data files the Debian build reads from a fixed path (Alertmanager's templates): host path → image path. */
+  readonly files?: Readonly<Record<string, string>>;
   readonly entrypoint: readonly string[];
   readonly cmd: readonly string[];
   /** The image's default user (numeric), if not root. */
@@ -131,6 +133,11 @@ export const STAND_INS: readonly StandIn[] = [
     official: images.alertmanager,
     debianPackages: ["prometheus-alertmanager"],
     binaries: { "/usr/bin/prometheus-alertmanager": "/bin/alertmanager", "/usr/bin/amtool": "/bin/amtool" },
+    // Debian's build reads its notification templates from here (the official binary embeds them).
+    files: {
+      "/usr/share/prometheus/alertmanager/default.tmpl": "/usr/share/prometheus/alertmanager/default.tmpl",
+      "/usr/share/prometheus/alertmanager/email.tmpl": "/usr/share/prometheus/alertmanager/email.tmpl",
+    },
     entrypoint: ["/bin/alertmanager"],
     cmd: ["--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager"],
     user: "65534",
@@ -217,6 +224,11 @@ export function buildStandIn(engine: PrivateEngine, s: StandIn): string {
       if (!existsSync(from)) throw new Error(`${from} is missing: install ${s.debianPackages.join(", ")} (scripts/install-e2e-tools.sh)`);
       place(context, from, to);
       for (const lib of libraries(from)) place(context, lib, lib);
+    }
+    for (const [from, to] of Object.entries(s.files ?? {})) {
+      if (!existsSync(from)) throw new Error(`${from} is missing: install ${s.debianPackages.join(", ")} (scripts/install-e2e-tools.sh)`);
+      mkdirSync(path.dirname(path.join(context, to)), { recursive: true });
+      copyFileSync(from, path.join(context, to));
     }
     if (s.entrypoint[0] === "/entrypoint.sh") writeFileSync(path.join(context, "entrypoint.sh"), REGISTRY_ENTRYPOINT, { mode: 0o755 });
     if (s.entrypoint[0] === "docker-entrypoint.sh") {

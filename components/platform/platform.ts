@@ -141,7 +141,7 @@ export function describePlatform(name: string, spec: PlatformSpec, parent: pulum
         spec,
         placement: placement.primary,
         jobs,
-        registryConfig: registry.files.find((f) => f.path === registryPaths.configFile(spec.registry.version))!.content,
+        registryConfig: registry.files.find((f) => f.path === registryPaths.configFile(spec.registry.version))!,
         configOf,
         // Backups outlive the platform: destroy never deletes the repository.
         repositoryKeep: { protect: spec.data.protect, retain: true },

@@ -92,7 +92,11 @@ describe.each(scenarios)("the $stack stack in a real Docker engine", ({ stack, v
       const status = session.engine.must(["inspect", "--format", "{{.State.Health.Status}}", c.name]);
       expect({ [c.name]: status }).toEqual({ [c.name]: "healthy" });
     }
-    expect(report.skipped).toEqual([{ resource: "regstack-ui-container", image: images.ui, reason: expect.stringContaining("not packaged by Debian") }]);
+    const monitoring = config.values["regstack:monitoring"] !== undefined;
+    expect(report.skipped).toEqual([
+      { resource: "regstack-ui-container", image: images.ui, reason: expect.stringContaining("not packaged by Debian") },
+      ...(monitoring ? [{ resource: "regstack-grafana-container", image: images.grafana, reason: expect.stringContaining("not packaged by Debian") }] : []),
+    ]);
     expect(report.containers.filter((c) => c.action === "ran").map((c) => c.resource).sort()).toEqual(
       [
         // The edge's state handed to its unprivileged user; its files installed as its own.
@@ -107,6 +111,8 @@ describe.each(scenarios)("the $stack stack in a real Docker engine", ({ stack, v
         "regstack-scheduler-prepare-maintenance",
         "regstack-scheduler-program-registry",
         "regstack-scheduler-program-restic",
+        // Monitoring's data handed to its users (Grafana's too, though it has no stand-in to run).
+        ...(monitoring ? ["regstack-prometheus-prepare", "regstack-alertmanager-prepare", "regstack-grafana-prepare"] : []),
       ].sort(),
     );
     for (const c of report.containers) expect(session.engine.must(["inspect", "--format", "{{.Config.Image}}", c.name])).toMatch(/^regstack-standin\//);
@@ -224,8 +230,9 @@ describe.each(scenarios)("the $stack stack in a real Docker engine", ({ stack, v
     const job = (...args: string[]) => session.engine.docker(["exec", scheduler, "/opt/regstack/jobs/job.sh", ...args]);
     const scheduled = job("list").stdout.split("\n").filter(Boolean).map((l) => l.split("\t")[0]);
     const retention = config.values["regstack:retention"] !== undefined;
-    expect(scheduled).toEqual(["backup", "backup-check", "drill", "restore", ...(retention ? ["retention"] : []), "gc"]);
-    for (const name of ["backup", "backup-check", "drill", ...(retention ? ["retention"] : []), "gc"]) {
+    const monitoring = config.values["regstack:monitoring"] !== undefined;
+    expect(scheduled).toEqual(["backup", "backup-check", "drill", "restore", ...(retention ? ["retention"] : []), ...(monitoring ? ["usage"] : []), "gc"]);
+    for (const name of ["backup", "backup-check", "drill", ...(retention ? ["retention"] : []), ...(monitoring ? ["usage"] : []), "gc"]) {
       const run = job("run", name);
       expect({ job: name, status: run.status, output: run.status === 0 ? "" : run.stdout + run.stderr }).toEqual({ job: name, status: 0, output: "" });
     }
@@ -240,4 +247,33 @@ describe.each(scenarios)("the $stack stack in a real Docker engine", ({ stack, v
     const [name] = Object.keys(users);
     expect(JSON.parse(inspect(`${registry()}/team/app:v1`, `${name}:${users[name]}`).stdout).Digest).toBe(image.manifestDigest);
   });
+
+  it("monitoring (where the stack runs it): Prometheus sees every target it has a stand-in for up, from inside the engine", async () => {
+    if (config.values["regstack:monitoring"] === undefined) return;
+    // The storage-usage job's textfile reaches Prometheus through node-exporter.
+    const scheduler = `regstack-${config.stack}-scheduler`;
+    expect(session.engine.docker(["exec", scheduler, "/opt/regstack/jobs/job.sh", "run", "usage"]).status).toBe(0);
+    const query = (apiPath: string) => JSON.parse(session.engine.must(["exec", `regstack-${config.stack}-prometheus`, "wget", "-q", "-O", "-", `http://127.0.0.1:9090/api/v1/${apiPath}`])).data;
+    type Target = { labels: { job: string; service: string }; health: string; lastError: string };
+    let health: Record<string, string> = {};
+    let storage: unknown[] = [];
+    // Scrapes run every 30 s: wait for two rounds at most.
+    const deadline = Date.now() + 100000;
+    while (Date.now() < deadline) {
+      const targets = query("targets").activeTargets as Target[];
+      health = Object.fromEntries(targets.map((t) => [t.labels.service, t.health === "up" ? "up" : `${t.health}: ${t.lastError}`]));
+      storage = query("query?query=regstack_storage_bytes").result as unknown[];
+      if (targets.every((t) => t.health === "up" || t.labels.job === "grafana") && storage.length > 0) break;
+      await new Promise((r) => setTimeout(r, 3000));
+    }
+    const expected = Object.fromEntries(Object.keys(health).map((service) => [service, service === "grafana" ? expect.stringContaining("down") : "up"]));
+    expect(health).toEqual(expected);
+    expect(Object.keys(health).sort()).toEqual(
+      ["alertmanager", "edge", "grafana", "node-exporter", "prometheus", "redis-exporter", "registry", ...Object.keys(evaluation.outputs.mirrors as object).map((m) => `mirror-${m}`)].sort(),
+    );
+    expect(storage.length).toBe(1);
+    // The rules are loaded, and Alertmanager answers Prometheus.
+    expect((query("rules").groups as { rules: unknown[] }[])[0].rules.length).toBeGreaterThan(10);
+    expect((query("alertmanagers").activeAlertmanagers as unknown[]).length).toBe(1);
+  }, 150000);
 });

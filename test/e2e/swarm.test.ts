@@ -69,10 +69,11 @@ afterAll(async () => {
 describe("the dev stack as Swarm services in a real engine", () => {
   it("runs every service it can stand in, each a running task, healthy; configs and secrets under versioned names", () => {
     expect(report.services.map((s) => s.resource).sort()).toEqual(
-      ["edge", "mirror-dockerhub", "mirror-ghcr", "redis", "registry", "scheduler"].map((id) => `regstack-${id}-service`).sort(),
+      ["edge", "mirror-dockerhub", "mirror-ghcr", "redis", "registry", "scheduler", "prometheus", "alertmanager", "node-exporter", "redis-exporter"].map((id) => `regstack-${id}-service`).sort(),
     );
     expect(report.services.every((s) => s.action === "created")).toBe(true);
-    expect(report.skipped.map((s) => s.resource)).toEqual(["regstack-ui-service"]);
+    // No stand-in for the UI and Grafana.
+    expect(report.skipped.map((s) => s.resource).sort()).toEqual(["regstack-grafana-service", "regstack-ui-service"]);
     for (const s of report.services) {
       const container = applier.swarm.containerOf(s.name);
       expect({ [s.name]: session.engine.must(["inspect", "--format", "{{.State.Health.Status}}", container]) }).toEqual({ [s.name]: "healthy" });

@@ -57,15 +57,18 @@ describe("the offline preview", () => {
     expect(mandatoryCount(["a", "b"].map((stack) => ({ stack, violations: [violation] })))).toBe(2);
   });
 
-  it("adding a cache on nas: exactly its resources are created, and the edge (a new published port, the cache's network) restarts with its new site", async () => {
+  it("adding a cache on nas: exactly its resources are created, the edge (a new published port, the cache's network) restarts with its new site, Prometheus and node-exporter with its target and disk", async () => {
     const before = await evaluateConfig(nas);
     const after = await evaluateConfig(withKey(nas, "mirrors", [...keyValue<object[]>(nas, "mirrors"), { name: "gcr", upstream: "https://gcr.io", port: 5009 }]));
     const p = previewOf(snapshotOf(before), snapshotOf(after));
     // The cache's own network too, which only the edge joins besides it.
     expect(p.resources.filter((r) => r.step === "create").map((r) => r.name)).toEqual(["regstack-mirror-gcr-container", "regstack-mirror-gcr-http-secret", "regstack-mirror-gcr-prepare", "regstack-pr4100-network-mirror-gcr"]);
+    // nas runs monitoring: Prometheus joins the cache's network and scrapes it; node-exporter mounts its disk.
     expect(p.resources.filter((r) => r.step !== "create").map((r) => `${r.step} ${r.name} ${r.replacedBy.join(",")}`)).toEqual([
       "replace regstack-edge-container networksAdvanced,ports",
       "replace regstack-edge-writer uploads",
+      "replace regstack-node-exporter-container volumes",
+      "replace regstack-prometheus-container networksAdvanced,uploads",
     ]);
     const caddyfile = p.files.find((f) => f.path === "/etc/caddy/live/Caddyfile")!;
     expect(caddyfile.lines.filter((l) => l.startsWith("+ ")).join("\n")).toContain(":5009");

@@ -52,8 +52,10 @@ describe.each(["local", "nas"])("config edits on the %s stack", (stack) => {
       ].sort(),
     );
     expect(d.removed).toEqual([]);
-    // The new cache's site joins the Caddyfile and its port joins the edge's published ports.
-    expect(d.changed).toEqual(["regstack-edge-container", "regstack-edge-writer"]);
+    // The new cache's site joins the Caddyfile and its port joins the edge's published ports; with
+    // monitoring, Prometheus scrapes it and node-exporter reports its disk (both restart, data kept).
+    const monitoring = base.values["regstack:monitoring"] !== undefined;
+    expect(d.changed).toEqual(["regstack-edge-container", "regstack-edge-writer", ...(monitoring ? ["regstack-node-exporter-container", "regstack-prometheus-container"] : [])]);
     expect((after.outputs.mirrors as Record<string, { url: string }>).gcr.url).toMatch(/:5009$/);
   });
 });

@@ -94,10 +94,15 @@ type MonitoringRaw = {
 
 const EMAIL_FIELDS = ["to", "from", "smarthost", "username", "password"] as const;
 
-export function checkMonitoring(raw: { monitoring: MonitoringRaw; redis: { enabled: boolean } }, ctx: CheckContext, issues: IssueList): void {
+export function checkMonitoring(raw: { monitoring: MonitoringRaw; notifications: readonly { name: string }[] }, ctx: CheckContext, issues: IssueList): void {
   const m = raw.monitoring;
   const at = (i: number, field: string) => `${NAMESPACE}:monitoring.receivers[${i}].${field}`;
   duplicates(m.receivers, (r) => r.name, (i) => at(i, "name"), "receiver name", issues);
+  m.receivers.forEach((r, i) => {
+    // Its registry event endpoint is named receiver-<name>, beside regstack:notifications' endpoints.
+    const clash = raw.notifications.findIndex((n) => n.name === `receiver-${r.name}`);
+    if (r.events && clash >= 0) issues.add(at(i, "name"), `its registry events go to an endpoint named "receiver-${r.name}", which regstack:notifications[${clash}] already uses; rename one`);
+  });
   const secretKey = ctx.secretKeys.includes(`${NAMESPACE}:monitoring`);
   m.receivers.forEach((r, i) => {
     if (r.kind === "email") {

@@ -1,4 +1,5 @@
 /** What the registry and every pull-through cache share: one distribution instance's description. */
+import * as pulumi from "@pulumi/pulumi";
 import { RegistryMajor, Secret } from "../../config/types";
 import { ImageRole } from "../../images";
 import { registryPaths } from "../../render/paths";
@@ -17,8 +18,13 @@ export interface DistributionArgs {
   readonly component: "Registry" | "Mirror";
   readonly placement: string;
   readonly version: RegistryMajor;
-  /** Everything config.yml is rendered from (no secret is in it). */
+  /** Everything config.yml is rendered from (no secret is in it but `secretHeaders`). */
   readonly config: Omit<RegistryConfigInput, "version">;
+  /**
+   * Notification headers that are secret (a receiver's `Authorization`), by endpoint name: distribution
+   * reads endpoints from its config file only, so with any of them the file is a secret file.
+   */
+  readonly secretHeaders?: Readonly<Record<string, Readonly<Record<string, Secret>>>>;
   readonly httpSecret: Secret;
   readonly redisPassword?: Secret;
   readonly proxyPassword?: Secret;
@@ -29,8 +35,22 @@ export interface DistributionArgs {
   readonly connectsTo: readonly string[];
 }
 
+/** config.yml, plain unless a notification header is secret (then the headers are merged in, secret). */
+function configFileOf(args: DistributionArgs): { content: pulumi.Input<string>; secret: boolean } {
+  const input: RegistryConfigInput = { ...args.config, version: args.version };
+  const secretHeaders = Object.entries(args.secretHeaders ?? {}).filter(([, headers]) => Object.keys(headers).length > 0);
+  if (secretHeaders.length === 0) return { content: renderRegistryConfig(input), secret: false };
+  const resolved = pulumi.all(secretHeaders.map(([endpoint, headers]) => pulumi.all(headers as Record<string, Secret>).apply((h) => [endpoint, h] as const)));
+  const content = resolved.apply((pairs) => {
+    const byEndpoint = new Map(pairs);
+    return renderRegistryConfig({ ...input, notifications: input.notifications.map((e) => ({ ...e, headers: { ...e.headers, ...(byEndpoint.get(e.name) ?? {}) } })) });
+  });
+  return { content: pulumi.secret(content), secret: true };
+}
+
 export function distributionService(args: DistributionArgs): ServiceDescription {
   const image: ImageRole = args.version === "3" ? "registry3" : "registry28";
+  const config = configFileOf(args);
   const secretEnv: Record<string, Secret> = { [registrySecretEnv.httpSecret]: args.httpSecret };
   if (args.redisPassword) secretEnv[registrySecretEnv.redisPassword] = args.redisPassword;
   if (args.proxyPassword) secretEnv[registrySecretEnv.proxyPassword] = args.proxyPassword;
@@ -45,7 +65,7 @@ export function distributionService(args: DistributionArgs): ServiceDescription 
     env: args.version === "3" ? { OTEL_TRACES_EXPORTER: "none" } : {},
     secretEnv,
     files: [
-      { path: registryPaths.configFile(args.version), content: renderRegistryConfig({ ...args.config, version: args.version }), secret: false, onChange: "restart", mode: "0444" },
+      { path: registryPaths.configFile(args.version), content: config.content, secret: config.secret, onChange: "restart", mode: "0444" },
     ],
     data: { path: registryPaths.dataDir, name: args.id, keep: args.keep, owner: REGISTRY_USER, size: args.component === "Registry" ? "images" : "cache" },
     scratch: [],

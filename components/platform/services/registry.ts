@@ -1,5 +1,6 @@
 /** The private registry: distribution on retained filesystem storage, behind the edge. */
-import { PlatformSpec, Secret } from "../../config/types";
+import * as pulumi from "@pulumi/pulumi";
+import { NotificationEndpoint, PlatformSpec, Secret } from "../../config/types";
 import { KeepPolicy, ServiceDescription } from "../description";
 import { internalAddresses, internalNames } from "../topology";
 import { distributionService } from "./distribution";
@@ -13,6 +14,21 @@ export interface RegistryServiceArgs {
   readonly keep: KeepPolicy;
 }
 
+/** Notification defaults of `regstack:notifications` (its timeout, threshold and backoff). */
+const EVENT_DEFAULTS = { timeout: "1s", threshold: 5, backoff: "10s" } as const;
+
+/** Alert receivers that also take the registry's events (webhook and ntfy with `events: true`). */
+export function eventReceivers(spec: PlatformSpec): { endpoint: NotificationEndpoint; secretHeaders: Record<string, Secret> }[] {
+  return (spec.monitoring?.receivers ?? []).flatMap((r) => {
+    if (r.kind === "email" || !r.events) return [];
+    const secretHeaders: Record<string, Secret> = r.token ? { Authorization: pulumi.secret(r.token.apply((t) => `Bearer ${t}`)) } : {};
+    return [{ endpoint: { name: `${EVENT_PREFIX}${r.name}`, url: r.url, ...EVENT_DEFAULTS, headers: {}, ignoredMediaTypes: [] }, secretHeaders }];
+  });
+}
+
+/** Event endpoints of receivers are named `receiver-<name>`, apart from `regstack:notifications`' names. */
+export const EVENT_PREFIX = "receiver-";
+
 export function registryService(args: RegistryServiceArgs): ServiceDescription {
   const { spec } = args;
   return distributionService({
@@ -25,8 +41,9 @@ export function registryService(args: RegistryServiceArgs): ServiceDescription {
       logLevel: spec.registry.logLevel,
       deleteEnabled: spec.registry.deleteEnabled,
       redis: args.redisPassword ? { address: internalAddresses.redis } : undefined,
-      notifications: spec.notifications,
+      notifications: [...spec.notifications, ...eventReceivers(spec).map((r) => r.endpoint)],
     },
+    secretHeaders: Object.fromEntries(eventReceivers(spec).map((r) => [r.endpoint.name, r.secretHeaders])),
     httpSecret: args.httpSecret,
     redisPassword: args.redisPassword,
     keep: args.keep,

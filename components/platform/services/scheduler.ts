@@ -22,8 +22,8 @@ export interface SchedulerServiceArgs {
   readonly spec: PlatformSpec;
   readonly placement: string;
   readonly jobs: readonly ScheduledJob[];
-  /** The registry's config.yml as the registry has it (garbage-collect reads it). */
-  readonly registryConfig: pulumi.Input<string>;
+  /** The registry's config.yml as the registry has it (garbage-collect reads it): secret when the registry's is. */
+  readonly registryConfig: { readonly content: pulumi.Input<string>; readonly secret: boolean };
   /** Services on the node whose live config directory the backup includes (secret files excluded). */
   readonly configOf: readonly JobConfigDir[];
   /** The backup repository when it is on the node (a volume or a host path). */
@@ -67,7 +67,7 @@ export function schedulerService(args: SchedulerServiceArgs): ServiceDescription
   const files: ServiceFile[] = [
     ...RUNTIME_FILES.map((name) => file(`${jobPaths.dir}/${name}`, runtimeFile(name), name.endsWith(".sh") ? "0555" : "0444")),
     file(jobPaths.schedule, schedule),
-    file(jobPaths.registryConfig, args.registryConfig),
+    { ...file(jobPaths.registryConfig, args.registryConfig.content), secret: args.registryConfig.secret },
     file(jobPaths.drillConfig, renderDrillRegistryConfig(spec.registry.version)),
     ...(spec.retention ? [file(jobPaths.retentionRules, renderRetentionRules(spec.retention.rules))] : []),
     ...(spec.sync
