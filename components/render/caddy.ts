@@ -183,6 +183,23 @@ function siteLines(site: EdgeSite, input: CaddyfileInput): string[] {
   return [`# ${site.service}`, ...block(head, body), ""];
 }
 
+/**
+ * A TLS port's catch-all: a client that reached a site's certificate (by its SNI) but asks for another
+ * host name gets 421 Misdirected Request in the registry's format, not Caddy's empty 200. An unknown
+ * SNI still fails the handshake: the catch-all has no name, so no certificate is made for it. It has
+ * no `tls` options: with Caddy 2.6 a catch-all's own issuer replaced the named sites' (their leaves
+ * came from Caddy's default local CA instead of regstack's intermediate).
+ */
+function unknownHostLines(port: number): string[] {
+  const address = port === 443 ? "https://" : `https://:${port}`;
+  const body = [
+    "log",
+    'header Content-Type "application/json; charset=utf-8"',
+    `respond \`${JSON.stringify({ errors: [{ code: "UNSUPPORTED", message: "this edge serves no site of that host name", detail: null }] })}\` 421`,
+  ];
+  return [`# any other host name on port ${port}`, ...block(address, body), ""];
+}
+
 /** The users file the Caddyfile imports: one `name hash` line per user, sorted. Secret. */
 export function renderEdgeUsers(users: readonly EdgeUser[]): string {
   return [...users]
@@ -227,5 +244,6 @@ export function renderCaddyfile(input: CaddyfileInput): string {
     ...block(`http://:${edgePaths.metricsPort}`, ["metrics /metrics"]),
     "",
     ...input.sites.flatMap((s) => siteLines(s, input)),
+    ...(input.tls.mode === "off" ? [] : [...new Set(input.sites.map((s) => s.port))].sort((a, b) => a - b).flatMap((port) => unknownHostLines(port))),
   ].join("\n");
 }

@@ -115,6 +115,20 @@ describe("the rendered edge in front of the rendered registry", () => {
     expect(push.stderr).toMatch(/denied/i);
   });
 
+  it("answers a host name it has no site for with 421 in the registry's format, not an empty 200; an unknown SNI gets no certificate", () => {
+    const get = (...args: string[]) => runTool("curl", ["-s", "-w", "\n%{http_code}", "--cacert", edge.caFile!, ...args]);
+    // The certificate of localhost (by SNI), another name in the Host header.
+    const misdirected = get("-H", "Host: intranet.example", `https://localhost:${port}/v2/`);
+    const [body, status] = misdirected.stdout.split("\n");
+    expect(status).toBe("421");
+    expect(JSON.parse(body).errors[0].code).toBe("UNSUPPORTED");
+    // The site's own name still works.
+    expect(get("-o", "/dev/null", `https://localhost:${port}/v2/`).stdout.trim()).toBe("401");
+    // An unknown SNI fails the handshake (no certificate is made for a name the stack does not have).
+    const unknown = runTool("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-k", "--resolve", `intranet.example:${port}:127.0.0.1`, `https://intranet.example:${port}/v2/`]);
+    expect(unknown.stdout).toBe("000");
+  });
+
   it("refuses anonymous pulls while anonymousPull is off", () => {
     const anon = skopeo.inspect(ref("team/app:v1"));
     expect(anon.status).not.toBe(0);

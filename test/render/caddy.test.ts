@@ -113,6 +113,20 @@ describe("Caddyfile", () => {
     const text = renderCaddyfile(input({ sites: [{ ...registry, names: ["registry.home.lan"], port: 443 }] }));
     expect(text).toContain("https://registry.home.lan {");
   });
+
+  it("answers any other host name on a TLS port with 421 in the registry's format, with no TLS options of its own", () => {
+    const ui: EdgeSite = { service: "ui", names: ["nas.lan"], port: 5080, upstream: "ui:80", access: "ui" };
+    const text = renderCaddyfile(input({ sites: [registry, ui] }));
+    for (const port of [5000, 5080]) {
+      const block = site(text, `https://:${port} {`);
+      expect(block).toContain("respond `{\"errors\":[{\"code\":\"UNSUPPORTED\",\"message\":\"this edge serves no site of that host name\",\"detail\":null}]}` 421");
+      expect(block.some((l) => l.startsWith("tls"))).toBe(false);
+    }
+    // Host routing shares 443: one catch-all; a plain-HTTP edge answers any name and has none.
+    const hosts = renderCaddyfile(input({ sites: [{ ...registry, names: ["registry.home.lan"], port: 443 }, { ...ui, names: ["ui.registry.home.lan"], port: 443 }] }));
+    expect(hosts.match(/^https:\/\/ \{$/gm)).toHaveLength(1);
+    expect(renderCaddyfile(input({ tls: { mode: "off" } }))).not.toContain("421");
+  });
 });
 
 describe("edge users file", () => {
