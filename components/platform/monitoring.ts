@@ -32,14 +32,19 @@ export function grafanaOf(spec: PlatformSpec, endpoints: Endpoints, placement: P
 }
 
 export interface MonitoringArgs {
+  /** The validated spec (monitoring settings, target, mirrors, backups). */
   readonly spec: PlatformSpec;
+  /** Which node runs what. */
   readonly placement: Placement;
   /** Every service described so far (registry, caches, Redis, UI, Grafana, edges, scheduler). */
   readonly services: readonly ServiceDescription[];
+  /** The certificates the edges carry that `pulumi up` renews (their expiry is alerted on). */
   readonly edgeCertificates: readonly EdgeCertificate[];
+  /** Redis' password, when Redis runs (redis_exporter logs in with it). */
   readonly redisPassword?: Secret;
   /** The scheduler and the name of its working space, whose metrics directory holds the jobs' textfiles. */
   readonly scheduler?: { readonly id: string; readonly data: string };
+  /** How Prometheus', Alertmanager's and Grafana's data are kept (retained, never protected). */
   readonly keep: KeepPolicy;
 }
 

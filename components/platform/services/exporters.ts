@@ -16,6 +16,7 @@ const REDIS_EXPORTER_USER = "59000:59000";
 export interface NodeExporterArgs {
   /** `node-exporter` on the registry's node, `node-exporter-<node>` on another. */
   readonly id: string;
+  /** The node whose disks it reports. */
   readonly placement: string;
   /** Whether the registry's data is on its node. */
   readonly registry: boolean;

@@ -10,6 +10,7 @@ export const GRAFANA_ID = "grafana";
 const GRAFANA_USER = "472:0";
 
 export interface GrafanaServiceArgs {
+  /** The node it runs on (the registry's). */
   readonly placement: string;
   /** The URL users reach it at through the edge. */
   readonly rootUrl: string;

@@ -10,9 +10,13 @@ export const PROMETHEUS_ID = "prometheus";
 export const MONITORING_USER = "65534:65534";
 
 export interface PrometheusServiceArgs {
+  /** The stack's name (every series' `stack` label). */
   readonly stack: string;
+  /** Retention, scrape interval. */
   readonly monitoring: MonitoringSpec;
+  /** The node it runs on (the registry's). */
   readonly placement: string;
+  /** What it scrapes. */
   readonly targets: readonly ScrapeTarget[];
   /** host:port of Alertmanager. */
   readonly alertmanager: string;

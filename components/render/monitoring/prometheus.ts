@@ -15,8 +15,11 @@ export interface ScrapeTarget {
 }
 
 export interface PrometheusConfigInput {
+  /** The stack's name, an external label on every series. */
   readonly stack: string;
+  /** How often targets are scraped and rules evaluated. */
   readonly scrapeInterval: string;
+  /** The rules file, relative to prometheus.yml's directory. */
   readonly rulesFile: string;
   /** host:port of Alertmanager. */
   readonly alertmanager: string;

@@ -17,6 +17,7 @@ export interface WatchedCertificate {
 }
 
 export interface RulesInput {
+  /** The stack's thresholds (config's defaults where it says nothing). */
   readonly thresholds: AlertThresholds;
   /** Certificates with an expiry alert (the provided mode's server certificate, the internal mode's intermediates). */
   readonly certificates: readonly WatchedCertificate[];
@@ -24,11 +25,17 @@ export interface RulesInput {
   readonly backups: boolean;
 }
 
+/** One alerting rule, as Prometheus' rules file holds it. */
 export interface AlertRule {
+  /** Its name (`Regstack…`). */
   readonly alert: string;
+  /** The PromQL condition. */
   readonly expr: string;
+  /** How long the condition holds before it fires. */
   readonly for?: string;
+  /** Severity, and `behind_edge` on the alerts a down edge inhibits. */
   readonly labels: { readonly severity: "warning" | "critical"; readonly behind_edge?: "true" };
+  /** Templated with `$labels` only, so the rule tests can state them. */
   readonly annotations: { readonly summary: string; readonly description: string };
 }
 
