@@ -52,7 +52,10 @@ export function edgeLiveFiles(rendered: RenderedStack, service = "edge"): Map<st
  */
 export function localCaddyfile(text: string, live: string, ports: ReadonlyMap<number, number>, metricsPort: number, upstreams: ReadonlyMap<string, string>): string {
   let out = text.split(`${edgePaths.liveDir}/`).join(`${live}/`);
-  out = out.replace(`http://:${edgePaths.metricsPort}`, `http://127.0.0.1:${metricsPort}`);
+  // Any host name, as rendered (a metrics site's proxy passes its own), on loopback only.
+  out = out.replace(`http://:${edgePaths.metricsPort} {`, `http://:${metricsPort} {\n\tbind 127.0.0.1`);
+  // A metrics site reads the edge's own listener inside its container.
+  out = out.split(`reverse_proxy localhost:${edgePaths.metricsPort} `).join(`reverse_proxy 127.0.0.1:${metricsPort} `);
   for (const [from, to] of upstreams) {
     out = out.split(`reverse_proxy ${from} `).join(`reverse_proxy ${to} `);
     // A proxy for some paths only (the UI site's /v2/* to the registry).
@@ -83,19 +86,28 @@ export async function startEdge(
   rendered: RenderedStack,
   work: string,
   registryPort: number,
-  options: { maintenanceDir?: string; /** Listen on the rendered ports themselves (clients use the rendered addresses). */ samePorts?: boolean } = {},
+  options: {
+    maintenanceDir?: string;
+    /** Listen on the rendered ports themselves (clients use the rendered addresses). */
+    samePorts?: boolean;
+    /** The edge service to run ("edge", or "edge-<node>" for another node's edge). */
+    service?: string;
+    /** Upstreams (host:port as rendered) pointed at local addresses first, before the registry stands in for the rest. */
+    upstreams?: ReadonlyMap<string, string>;
+  } = {},
 ): Promise<RunningEdge> {
+  const service = options.service ?? "edge";
   const live = path.join(work, "edge-live");
   mkdirSync(live, { recursive: true });
-  for (const [name, file] of edgeLiveFiles(rendered)) if (name !== "Caddyfile") copyFileSync(file, path.join(live, name));
-  const original = readFileSync(path.join(edgeLiveDir(rendered), "Caddyfile"), "utf8");
+  for (const [name, file] of edgeLiveFiles(rendered, service)) if (name !== "Caddyfile") copyFileSync(file, path.join(live, name));
+  const original = readFileSync(path.join(edgeLiveDir(rendered, service), "Caddyfile"), "utf8");
   const listen = listenPorts(original);
   const ports = new Map<number, number>();
   for (const p of listen) ports.set(p, options.samePorts ? p : await freePort());
   const metricsPort = await freePort();
   // The local registry stands in for the registry and for every cache behind the edge.
   const caches = [...original.matchAll(/reverse_proxy (mirror-[a-z0-9-]+:\d+) /g)].map((m) => m[1]);
-  const upstreams = new Map([internalAddresses.registry, ...caches].map((u) => [u, `127.0.0.1:${registryPort}`]));
+  const upstreams = new Map([...(options.upstreams ?? []), ...[internalAddresses.registry, ...caches].filter((u) => !options.upstreams?.has(u)).map((u): [string, string] => [u, `127.0.0.1:${registryPort}`])]);
   const rewrite = (text: string) => {
     const local = localCaddyfile(text, live, ports, metricsPort, upstreams);
     // The maintenance volume the scheduler shares with the edge (the freeze flag).

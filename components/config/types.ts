@@ -149,6 +149,8 @@ export interface DockerTarget {
   readonly bindAddress: string;
   /** The edge's published ports with port routing: the registry, the UI, Grafana, and each cache by name. */
   readonly ports: EdgePorts;
+  /** Per-host layout with monitoring: the port of another host's edge where Prometheus scrapes that host's services. */
+  readonly metricsPort: number;
   /** Which host runs each cache, by cache name. */
   readonly mirrorHosts: Readonly<Record<string, string>>;
   readonly logs: { readonly maxSize: string; readonly maxFiles: number };

@@ -11,10 +11,11 @@ import { RulesInput, renderRules, WatchedCertificate } from "../render/monitorin
 import { edgePaths, monitoringPaths, registryPaths } from "../render/paths";
 import { KeepPolicy, ServiceDescription } from "./description";
 import { ALERTMANAGER_ID, alertmanagerService } from "./services/alertmanager";
-import { NODE_EXPORTER_ID, nodeExporterService, REDIS_EXPORTER_ID, redisExporterService } from "./services/exporters";
+import { nodeExporterService, REDIS_EXPORTER_ID, redisExporterService } from "./services/exporters";
 import { grafanaService } from "./services/grafana";
 import { PROMETHEUS_ID, prometheusService } from "./services/prometheus";
 import { Endpoints, internalNames, Placement, reaches } from "./topology";
+import { nodeExporterIdOf, RemoteScrape, SCRAPE_USER, scrapePathOf } from "./remoteScrape";
 
 /** A certificate file an edge carries that `pulumi up` (not Caddy) renews. */
 export interface EdgeCertificate {
@@ -46,6 +47,8 @@ export interface MonitoringArgs {
   readonly scheduler?: { readonly id: string; readonly data: string };
   /** How Prometheus', Alertmanager's and Grafana's data are kept (retained, never protected). */
   readonly keep: KeepPolicy;
+  /** Per host: the other hosts whose edges serve their metrics, Prometheus' login there, and the CA their certificates chain to (none with ACME). */
+  readonly remote?: { readonly scrapes: readonly RemoteScrape[]; readonly password: Secret; readonly caCertPem?: pulumi.Output<string> };
 }
 
 export interface Monitoring {
@@ -74,13 +77,16 @@ export function describeMonitoring(args: MonitoringArgs): Monitoring | undefined
   const services: ServiceDescription[] = [];
 
   if (args.redisPassword) services.push(redisExporterService(home, args.redisPassword));
-  // One node-exporter per node Prometheus reaches: the data disks of the services there.
-  const caches = spec.mirrors.filter((m) => reaches(spec, home, placement.mirrors[m.name]));
+  // One node-exporter per node: the data disks of the services there (read through its edge on a
+  // host Prometheus does not reach).
+  const remote = args.remote?.scrapes ?? [];
+  const scraped = (node: string) => reaches(spec, home, node) || remote.some((r) => r.node === node);
+  const caches = spec.mirrors.filter((m) => scraped(placement.mirrors[m.name]));
   const onCluster = spec.target.kind === "kubernetes";
-  for (const node of placement.nodes.filter((n) => reaches(spec, home, n))) {
+  for (const node of placement.nodes.filter(scraped)) {
     services.push(
       nodeExporterService({
-        id: node === home ? NODE_EXPORTER_ID : `${NODE_EXPORTER_ID}-${node}`,
+        id: nodeExporterIdOf(node, placement),
         placement: node,
         registry: node === home,
         // On a cluster each claim may sit on another node: node-exporter reads the registry's only.
@@ -122,6 +128,10 @@ export function describeMonitoring(args: MonitoringArgs): Monitoring | undefined
     }
   }
   targets.push({ job: "prometheus", address: `localhost:${monitoringPaths.prometheus.port}`, service: PROMETHEUS_ID });
+  // Another host's services, through its edge's metrics site.
+  for (const r of remote) {
+    for (const route of r.routes) targets.push({ job: route.job, address: `${r.address}:${r.port}`, service: route.service, path: scrapePathOf(route.service), labels: route.labels, via: r.node });
+  }
 
   const rules = pulumi
     .all(args.edgeCertificates.map((c) => pulumi.output(c.pem).apply((pem) => notAfterOf(c.name, pem))))
@@ -135,7 +145,8 @@ export function describeMonitoring(args: MonitoringArgs): Monitoring | undefined
       alertmanager: `${ALERTMANAGER_ID}:${monitoringPaths.alertmanager.port}`,
       rules: rules.apply(renderRules),
       keep: args.keep,
-      connectsTo: [...new Set(targets.filter((t) => t.service !== PROMETHEUS_ID).map((t) => t.service))],
+      remoteLogin: args.remote ? { username: SCRAPE_USER, password: args.remote.password, caCertPem: args.remote.caCertPem } : undefined,
+      connectsTo: [...new Set(targets.filter((t) => t.service !== PROMETHEUS_ID && t.via === undefined).map((t) => t.service))],
     }),
   );
   return { services, rules };

@@ -23,6 +23,9 @@ import { Endpoints, endpointsOf, internalNames, Placement, placementOf } from ".
 import { TrustScripts } from "../render/clientTrust";
 import { describeMonitoring, EdgeCertificate, grafanaOf, WATCHED_CERTIFICATES } from "./monitoring";
 import { RulesInput } from "../render/monitoring/rules";
+import { EdgeSite, renderEdgeUsers } from "../render/caddy";
+import { bcryptHash } from "../render/bcrypt";
+import { edgeIdOf, remoteScrapesOf, SCRAPE_USER, scrapePathOf } from "./remoteScrape";
 
 /** The whole platform, described: what a target translates and what the outputs are built from. */
 export interface PlatformDescription {
@@ -50,6 +53,14 @@ export interface PlatformDescription {
 
 function httpSecret(name: string, parent: pulumi.Resource): Secret {
   return pulumi.secret(new random.RandomPassword(name, { length: 48, special: false }, { parent, additionalSecretOutputs: ["result"] }).result);
+}
+
+/** Prometheus' login at other hosts' edges: a generated password, and the edges' users file with its hash. */
+function scrapeLoginOf(name: string, bcryptCost: number, parent: pulumi.Resource): { password: Secret; usersFile: pulumi.Output<string> } {
+  const password = new random.RandomPassword(`${name}-scrape-password`, { length: 32, special: false }, { parent, additionalSecretOutputs: ["result"] }).result;
+  const salt = new random.RandomString(`${name}-scrape-salt`, { length: 22, special: false }, { parent }).result;
+  const usersFile = pulumi.secret(pulumi.all([password, salt]).apply(([p, s]) => renderEdgeUsers([{ name: SCRAPE_USER, hash: bcryptHash(p, s, bcryptCost) }])));
+  return { password: pulumi.secret(password), usersFile };
 }
 
 /** Describes the platform for a validated spec; its resources are children of `parent` (the target's root). */
@@ -97,11 +108,18 @@ export function describePlatform(name: string, spec: PlatformSpec, parent: pulum
   const authority = new Authority(`${name}-pki`, { stack: spec.stack, tls: spec.tls }, { parent });
   const pullUsers = spec.users.filter((u) => u.role === "pull").map((u) => u.name);
   const edgeCertificates: EdgeCertificate[] = [];
+  // Per host, Prometheus reads another host's services through that host's edge, with a login of its own.
+  const remoteScrapes = remoteScrapesOf(spec, placement);
+  const scrapeLogin = remoteScrapes.length > 0 ? scrapeLoginOf(name, spec.access.bcryptCost, parent) : undefined;
   for (const node of placement.nodes) {
-    const sites = sitesOn(node, spec, endpoints, placement);
+    const remote = remoteScrapes.find((r) => r.node === node);
+    const metricsSite: EdgeSite[] = remote
+      ? [{ service: `metrics of ${node}'s services, for Prometheus on ${placement.primary}`, names: [remote.address], port: remote.port, upstream: "", access: "metrics", metricsRoutes: remote.routes.map((r) => ({ path: scrapePathOf(r.service), upstream: r.upstream })) }]
+      : [];
+    const sites = [...sitesOn(node, spec, endpoints, placement), ...metricsSite];
     if (sites.length === 0) continue;
     // The registry's node has "the" edge; another node's edge is named after it.
-    const id = node === placement.primary ? "edge" : `edge-${node}`;
+    const id = edgeIdOf(node, placement);
     const tls = edgeTlsOf(`${name}-${id}`, sites, spec, authority);
     for (const f of tls.files.filter((file) => WATCHED_CERTIFICATES.includes(file.path))) edgeCertificates.push({ name: `${id}/${f.path.slice(f.path.lastIndexOf("/") + 1)}`, pem: f.content });
     services.push(
@@ -112,6 +130,7 @@ export function describePlatform(name: string, spec: PlatformSpec, parent: pulum
         tls: tls.tls,
         tlsFiles: tls.files,
         users: credentials.hashed,
+        scrapers: remote && scrapeLogin ? scrapeLogin.usersFile : undefined,
         pullUsers,
         anonymousPull: spec.access.anonymousPull,
         // Writes stop at the registry's edge while GC or a restore runs.
@@ -121,7 +140,11 @@ export function describePlatform(name: string, spec: PlatformSpec, parent: pulum
         // issue 4038) and must not hold up the edge; Caddy answers 502 for that site until it is up.
         // Nor Grafana: monitoring never holds up the registry.
         dependsOn: services.filter((s) => s.placement === node && s.component !== "Mirror" && s.component !== "Grafana").map((s) => s.id),
-        connectsTo: services.filter((s) => s.placement === node && sites.some((site) => s.aliases.some((a) => site.upstream.startsWith(`${a}:`)))).map((s) => s.id),
+        connectsTo: [
+          ...services.filter((s) => s.placement === node && sites.some((site) => s.aliases.some((a) => site.upstream.startsWith(`${a}:`)))).map((s) => s.id),
+          // What its metrics site reads beyond its caches: this host's node-exporter (described with monitoring).
+          ...(remote?.routes.filter((r) => r.job === "node").map((r) => r.service) ?? []),
+        ],
       }),
     );
   }
@@ -156,6 +179,7 @@ export function describePlatform(name: string, spec: PlatformSpec, parent: pulum
     edgeCertificates,
     redisPassword,
     scheduler: jobs.length > 0 ? { id: SCHEDULER_ID, data: SCHEDULER_STATE } : undefined,
+    remote: scrapeLogin ? { scrapes: remoteScrapes, password: scrapeLogin.password, caCertPem: authority.caCertPem } : undefined,
     keep: refillableKeep,
   });
   if (monitoring) services.push(...monitoring.services);

@@ -9,9 +9,17 @@ import { header } from "./yaml";
  * - mirror: a pull-through cache, read-only (writes get 405 UNSUPPORTED); reads need any user
  *   (mirror-private) or none (mirror-open, see cacheIsOpen);
  * - app: an application with its own login (Grafana): the edge adds TLS and passes every request,
- *   Authorization included, on to it.
+ *   Authorization included, on to it;
+ * - metrics: another host's services' metrics for Prometheus (`metricsRoutes`), read with the scrape
+ *   login only (the scrapers file, never the registry's users).
  */
-export type SiteAccess = "registry" | "ui" | "mirror-open" | "mirror-private" | "app";
+export type SiteAccess = "registry" | "ui" | "mirror-open" | "mirror-private" | "app" | "metrics";
+
+/** On a metrics site: `path` (GET) is answered with the metrics at `upstream` (host:port, its /metrics). */
+export interface MetricsRoute {
+  readonly path: string;
+  readonly upstream: string;
+}
 
 export interface EdgeSite {
   /** Comment naming the service. */
@@ -29,6 +37,8 @@ export interface EdgeSite {
    * no path to the registry and a pull user cannot delete through it.
    */
   readonly registryApi?: string;
+  /** A metrics site's routes (access "metrics"); `upstream` is then unused. */
+  readonly metricsRoutes?: readonly MetricsRoute[];
 }
 
 export type EdgeTls =
@@ -64,6 +74,7 @@ export const EDGE_LIMITS = { readHeader: "10s", idle: "2m", maxHeaderSize: "32KB
 
 const TAB = "\t";
 const REALM = "regstack";
+const SCRAPE_REALM = "regstack-metrics";
 
 function block(head: string, lines: readonly string[], depth = 0): string[] {
   const pad = TAB.repeat(depth);
@@ -123,6 +134,7 @@ function accessLines(site: EdgeSite, input: CaddyfileInput): { matchers: string[
     case "mirror-open":
       return { matchers: [WRITE], handlers: [...readOnly] };
     case "app":
+    case "metrics":
       return { matchers: [], handlers: [] };
   }
 }
@@ -161,8 +173,26 @@ function proxyLines(upstream: string, matcher = "", passAuthorization = false): 
   ]);
 }
 
+/**
+ * A metrics site: the scrape login, reads only, and one route per service (its /metrics); anything
+ * else is 404. The login's Authorization header stops here, as on every other site.
+ */
+function metricsBody(routes: readonly MetricsRoute[]): string[] {
+  return [
+    "@notread not method GET HEAD",
+    ...block("route", [
+      ...block(`basicauth bcrypt ${SCRAPE_REALM}`, [`import ${edgePaths.scrapersFile}`]),
+      'respond @notread "metrics are read-only" 405',
+      ...routes.flatMap((r) => block(`handle ${r.path}`, ["rewrite * /metrics", ...proxyLines(r.upstream)])),
+      'respond "no such metrics" 404',
+    ]),
+  ];
+}
+
 function siteLines(site: EdgeSite, input: CaddyfileInput): string[] {
   const head = input.tls.mode === "off" ? `http://:${site.port}` : site.names.map((n) => siteAddress(n, site.port)).join(", ");
+  const hsts = input.tls.mode === "off" ? [] : ['header Strict-Transport-Security "max-age=31536000"'];
+  if (site.access === "metrics") return [`# ${site.service}`, ...block(head, [...tlsLines(input.tls), "log", ...hsts, ...metricsBody(site.metricsRoutes ?? []), ...UNAUTHORIZED]), ""];
   // The UI's own /v2/ goes to the registry first; the rest of its pages to the UI.
   const proxy = [...(site.registryApi ? proxyLines(site.registryApi, "/v2/*") : []), ...proxyLines(site.upstream, "", site.access === "app")];
   const access = accessLines(site, input);
@@ -170,7 +200,6 @@ function siteLines(site: EdgeSite, input: CaddyfileInput): string[] {
   const frozen = writesRegistry && input.freezeFile ? frozenLines(input.freezeFile) : { matchers: [], handlers: [] };
   // `route` runs its handlers in the order written: authenticate, refuse, then proxy.
   // Browsers that reached a TLS site once never fall back to plain HTTP for it.
-  const hsts = input.tls.mode === "off" ? [] : ['header Strict-Transport-Security "max-age=31536000"'];
   const body = [
     ...tlsLines(input.tls),
     "log",

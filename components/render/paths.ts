@@ -27,6 +27,8 @@ export const edgePaths = {
   caddyfile: "/etc/caddy/live/Caddyfile",
   /** The users' bcrypt hashes, imported by the Caddyfile (secret). */
   usersFile: "/etc/caddy/live/users",
+  /** The scrape login's bcrypt hash, imported by a metrics site (secret; another host's edge only). */
+  scrapersFile: "/etc/caddy/live/scrapers",
   rootCert: "/etc/caddy/live/root.crt",
   intermediateCert: "/etc/caddy/live/intermediate.crt",
   intermediateKey: "/etc/caddy/live/intermediate.key",
@@ -41,7 +43,16 @@ export const edgePaths = {
 
 /** Monitoring: where each service reads its rendered files, keeps its data, and listens. */
 export const monitoringPaths = {
-  prometheus: { configFile: "/etc/prometheus/prometheus.yml", rulesFile: "/etc/prometheus/rules/regstack.yml", dataDir: "/prometheus", port: 9090 },
+  prometheus: {
+    configFile: "/etc/prometheus/prometheus.yml",
+    rulesFile: "/etc/prometheus/rules/regstack.yml",
+    /** The CA other hosts' edges chain to (per host, scraping through them). */
+    caFile: "/etc/prometheus/ca.crt",
+    /** Its password at other hosts' edges (secret). */
+    scrapePasswordFile: "/etc/prometheus/secrets/scrape-password",
+    dataDir: "/prometheus",
+    port: 9090,
+  },
   alertmanager: {
     configFile: "/etc/alertmanager/alertmanager.yml",
     /** One secret file per receiver credential (tokens, passwords), named after the receiver. */

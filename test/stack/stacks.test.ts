@@ -50,8 +50,8 @@ describe.each(shippedStacks())("stack %s under the offline engine, on any target
       expect(f.content).not.toMatch(/\$2[aby]\$\d\d\$/);
     }
     // Every configuration file is plain; only hashes, keys and passwords are secret files.
-    for (const f of plain) expect(f.path).not.toMatch(/users$|\.key$|auth\.conf$/);
-    for (const f of e().files.filter((x) => x.secret)) expect(f.path).toMatch(/\/users$|\.key$|\/auth\.conf$/);
+    for (const f of plain) expect(f.path).not.toMatch(/users$|scrapers$|\.key$|auth\.conf$|\/secrets\//);
+    for (const f of e().files.filter((x) => x.secret)) expect(f.path).toMatch(/\/users$|\/scrapers$|\.key$|\/auth\.conf$|\/secrets\/[^/]+$/);
     expect(plain.map((f) => f.path)).toEqual(expect.arrayContaining(["/etc/caddy/live/Caddyfile"]));
   });
 
@@ -312,7 +312,7 @@ describe("the platform network is fenced by who connects to whom", () => {
     },
     {
       stack: "dev",
-      what: "each host fences its own services; the second host's edge reaches its caches only (Prometheus, on the first host, does not)",
+      what: "each host fences its own services; the second host's edge reaches its caches and node-exporter only (Prometheus, on the first host, reads them through that edge)",
       networks: {
         "regstack-dev-registry": ["edge", "prometheus", "registry", "scheduler"],
         "regstack-dev-redis": ["redis", "redis-exporter", "registry", "scheduler"],
@@ -325,6 +325,7 @@ describe("the platform network is fenced by who connects to whom", () => {
         "regstack-dev-alertmanager": ["alertmanager", "prometheus"],
         "regstack-dev-redis-exporter": ["prometheus", "redis-exporter"],
         "regstack-dev-node-exporter": ["node-exporter", "prometheus"],
+        "regstack-dev-node-exporter-fx8350": ["edge-fx8350", "node-exporter-fx8350"],
       },
     },
   ])("on $stack: $what", async ({ stack, networks }) => {

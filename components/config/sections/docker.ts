@@ -7,6 +7,7 @@ import { duplicates } from "../checks";
 import { IssueList } from "../issues";
 import { absolutePath, byteSize, dnsLabel, dockerEndpoint, hostName, ipv4, isLoopback } from "../patterns";
 import { DockerHost, DockerResources, DockerTarget } from "../types";
+import { edgePaths } from "../../render/paths";
 import { grafanaRuns } from "./monitoring";
 
 const LOCAL_DOCKER = "unix:///var/run/docker.sock";
@@ -62,6 +63,10 @@ export const dockerKeys = {
       registry: withDefault(int(1, 65535), 5000, { type: "port", text: "The registry's port at the edge." }),
       ui: withDefault(int(1, 65535), 5080, { type: "port", text: "The UI's port at the edge." }),
       grafana: withDefault(int(1, 65535), 5030, { type: "port", text: "Grafana's port at the edge (with `regstack:monitoring`)." }),
+      metrics: withDefault(int(1, 65535), 5090, {
+        type: "port",
+        text: "Per-host layout with `regstack:monitoring`: the port of another host's edge where Prometheus (on the first host) scrapes that host's edge, caches and node-exporter, over TLS with a generated login.",
+      }),
     },
     { type: "object", text: "The edge's published ports (port routing)." },
   ),
@@ -96,7 +101,7 @@ type SwarmRaw = { readonly publishMode: "ingress" | "host"; readonly endpointMod
 export interface DockerRaw {
   readonly docker: { readonly mode: "hosts" | "swarm"; readonly swarm?: SwarmRaw; readonly hosts: readonly HostRaw[] };
   readonly bindAddress: string;
-  readonly ports: { readonly registry: number; readonly ui: number; readonly grafana: number };
+  readonly ports: { readonly registry: number; readonly ui: number; readonly grafana: number; readonly metrics: number };
   readonly ui: { readonly enabled: boolean };
   readonly monitoring: { readonly enabled: boolean; readonly grafana: boolean };
   readonly mirrors: readonly { readonly name: string; readonly port: number; readonly host?: string }[];
@@ -135,6 +140,18 @@ export function checkDocker(raw: DockerRaw, issues: IssueList): void {
   if (raw.ui.enabled) published.push({ port: raw.ports.ui, host: hostNames[0], path: "regstack:ports.ui" });
   if (grafanaRuns(raw)) published.push({ port: raw.ports.grafana, host: hostNames[0], path: "regstack:ports.grafana" });
   raw.mirrors.forEach((m, i) => published.push({ port: m.port, host: m.host ?? hostNames[0], path: `regstack:mirrors[${i}].port` }));
+  // Another host's edge serves Prometheus that host's metrics (per host, each host has its own networks).
+  const scraped = remoteScrapeHosts(raw);
+  for (const host of scraped) published.push({ port: raw.ports.metrics, host, path: "regstack:ports.metrics" });
+  if (scraped.length > 0) {
+    if (raw.ports.metrics === edgePaths.metricsPort) issues.add("regstack:ports.metrics", `port ${raw.ports.metrics} is the edge's internal metrics listener: choose another`);
+    if (isLoopback(raw.bindAddress)) {
+      issues.add(
+        "regstack:bindAddress",
+        `Prometheus on host "${hostNames[0]}" scrapes the services of ${scraped.map((h) => `"${h}"`).join(", ")} through that host's edge, which a loopback bind (${raw.bindAddress}) hides from it; bind a LAN address, or turn regstack:monitoring off`,
+      );
+    }
+  }
   const taken = new Map<string, string>();
   for (const p of published) {
     const k = `${p.host}:${p.port}`;
@@ -191,6 +208,16 @@ function checkSwarm(raw: DockerRaw, issues: IssueList): void {
   });
 }
 
+/**
+ * The hosts other than the first whose edge serves Prometheus their services' metrics: in the per-host
+ * layout with monitoring, every other host that runs a cache (a Swarm's overlays reach every node).
+ */
+export function remoteScrapeHosts(raw: Pick<DockerRaw, "docker" | "monitoring" | "mirrors">): string[] {
+  const first = raw.docker.hosts[0]?.name;
+  if (!raw.monitoring.enabled || raw.docker.mode !== "hosts") return [];
+  return [...new Set(raw.mirrors.map((m) => m.host ?? first).filter((h): h is string => h !== undefined && h !== first))];
+}
+
 function defaultAddress(url: string): string {
   const match = /^(?:ssh|tcp):\/\/(?:[^@/]+@)?([^/:]+)/.exec(url);
   return match ? match[1] : "localhost";
@@ -208,6 +235,7 @@ export function buildDocker(raw: DockerRaw): DockerTarget {
     hosts,
     bindAddress: raw.bindAddress,
     ports: { registry: raw.ports.registry, ui: raw.ports.ui, grafana: raw.ports.grafana, mirrors: Object.fromEntries(raw.mirrors.map((m) => [m.name, m.port])) },
+    metricsPort: raw.ports.metrics,
     mirrorHosts: Object.fromEntries(raw.mirrors.map((m) => [m.name, m.host ?? hosts[0].name])),
     logs: raw.logs,
     resources: raw.resources,

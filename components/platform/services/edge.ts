@@ -17,6 +17,8 @@ export interface EdgeServiceArgs {
   readonly tlsFiles: readonly EdgeTlsFile[];
   /** Users with their bcrypt hashes, secret. */
   readonly users: pulumi.Output<EdgeUser[]>;
+  /** The scrape login's users file (secret), on an edge with a metrics site. */
+  readonly scrapers?: pulumi.Output<string>;
   /** Names of the pull-only users (refused writes). */
   readonly pullUsers: readonly string[];
   readonly anonymousPull: boolean;
@@ -67,6 +69,7 @@ export function edgeService(args: EdgeServiceArgs): ServiceDescription {
       // Certificates are public (the scheduler reads them for the backup); keys are not.
       ...args.tlsFiles.map((f) => ({ ...f, onChange: "reload" as const, mode: f.secret ? "0440" : "0444" })),
       { path: edgePaths.usersFile, content: args.users.apply(renderEdgeUsers), secret: true, onChange: "reload", mode: "0440" },
+      ...(args.scrapers ? [{ path: edgePaths.scrapersFile, content: args.scrapers, secret: true, onChange: "reload" as const, mode: "0440" }] : []),
       { path: edgePaths.caddyfile, content: caddyfile, secret: false, onChange: "reload", mode: "0444" },
     ],
     watchedFile: edgePaths.caddyfile,

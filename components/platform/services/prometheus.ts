@@ -1,9 +1,9 @@
 /** Prometheus: scrapes every service on the platform network and evaluates the alert rules. */
 import * as pulumi from "@pulumi/pulumi";
-import { MonitoringSpec } from "../../config/types";
+import { MonitoringSpec, Secret } from "../../config/types";
 import { monitoringPaths } from "../../render/paths";
 import { ScrapeTarget, renderPrometheusConfig } from "../../render/monitoring/prometheus";
-import { KeepPolicy, ServiceDescription } from "../description";
+import { KeepPolicy, ServiceDescription, ServiceFile } from "../description";
 
 export const PROMETHEUS_ID = "prometheus";
 /** The image's own user (nobody). */
@@ -24,13 +24,30 @@ export interface PrometheusServiceArgs {
   readonly rules: pulumi.Input<string>;
   /** Its samples: kept like the caches (refillable history, never protected). */
   readonly keep: KeepPolicy;
-  /** Ids of the services it scrapes. */
+  /** Ids of the services it scrapes on the platform network. */
   readonly connectsTo: readonly string[];
+  /** Its login at other hosts' edges (per host, when a cache runs on another host), and the CA of their certificates (none with ACME). */
+  readonly remoteLogin?: { readonly username: string; readonly password: Secret; readonly caCertPem?: pulumi.Output<string> };
 }
 
 export function prometheusService(args: PrometheusServiceArgs): ServiceDescription {
   const p = monitoringPaths.prometheus;
-  const config = renderPrometheusConfig({ stack: args.stack, scrapeInterval: args.monitoring.scrapeInterval, rulesFile: p.rulesFile.slice(p.configFile.lastIndexOf("/") + 1), alertmanager: args.alertmanager, targets: args.targets });
+  const login = args.remoteLogin;
+  const config = renderPrometheusConfig({
+    stack: args.stack,
+    scrapeInterval: args.monitoring.scrapeInterval,
+    rulesFile: p.rulesFile.slice(p.configFile.lastIndexOf("/") + 1),
+    alertmanager: args.alertmanager,
+    targets: args.targets,
+    remoteLogin: login ? { username: login.username, passwordFile: p.scrapePasswordFile, caFile: login.caCertPem ? p.caFile : undefined } : undefined,
+  });
+  // Prometheus reads a password_file and a ca_file at every scrape.
+  const loginFiles: ServiceFile[] = login
+    ? [
+        ...(login.caCertPem ? [{ path: p.caFile, content: login.caCertPem, secret: false, onChange: "restart" as const, mode: "0444" }] : []),
+        { path: p.scrapePasswordFile, content: login.password, secret: true, onChange: "restart", mode: "0444" },
+      ]
+    : [];
   return {
     id: PROMETHEUS_ID,
     role: PROMETHEUS_ID,
@@ -49,6 +66,7 @@ export function prometheusService(args: PrometheusServiceArgs): ServiceDescripti
     files: [
       { path: p.configFile, content: config, secret: false, onChange: "restart", mode: "0444" },
       { path: p.rulesFile, content: args.rules, secret: false, onChange: "restart", mode: "0444" },
+      ...loginFiles,
     ],
     data: { path: p.dataDir, name: PROMETHEUS_ID, keep: args.keep, owner: MONITORING_USER, size: "small" },
     scratch: [{ path: "/tmp", sizeMb: 16, mode: "1777" }],
