@@ -106,3 +106,36 @@ describe("regstack:monitoring", () => {
     expect(paths(values)).toEqual(["regstack:monitoring.receivers[0].name"]);
   });
 });
+
+describe("regstack:ports.metrics: another host's edge serves Prometheus that host's metrics (per host)", () => {
+  const twoHosts = (more: Record<string, unknown> = {}) =>
+    on(
+      {},
+      {
+        domain: "fx9590.lan",
+        bindAddress: "0.0.0.0",
+        docker: { hosts: [{ name: "fx9590", url: "ssh://ops@fx9590.lan" }, { name: "fx8350", url: "ssh://ops@fx8350.lan" }] },
+        mirrors: [{ name: "ghcr", upstream: "https://ghcr.io", port: 5002, host: "fx8350" }],
+        ...more,
+      },
+    );
+
+  it("takes 5090 by default, and is free of checks where no host is scraped through its edge", () => {
+    expect(problemsOf(twoHosts())).toEqual([]);
+    const spec = parseSpec(rawConfig(twoHosts()));
+    expect(spec.target.kind === "docker" && spec.target.metricsPort).toBe(5090);
+    // One host, or the cache on the first host: the port is never listened on, so it may be anything.
+    expect(problemsOf(on({}, { ports: { metrics: 5000 } }))).toEqual([]);
+  });
+
+  it("refuses a port another service of that host's edge already takes, and the edge's internal metrics listener", () => {
+    expect(problemsOf(twoHosts({ ports: { metrics: 5002 } }))).toEqual([{ path: "regstack:ports.metrics", message: expect.stringContaining('port 5002 on host "fx8350" is already used by regstack:mirrors[0].port') }]);
+    expect(paths(twoHosts({ ports: { metrics: 9180 } }))).toEqual(["regstack:ports.metrics"]);
+  });
+
+  it("refuses a loopback bind, which hides the other host's edge from Prometheus", () => {
+    const problems = problemsOf(twoHosts({ bindAddress: "127.0.0.1" }));
+    expect(problems.map((p) => p.path)).toContain("regstack:bindAddress");
+    expect(problems.find((p) => p.path === "regstack:bindAddress")!.message).toContain('scrapes the services of "fx8350" through that host\'s edge');
+  });
+});

@@ -8,6 +8,8 @@ import { evaluateConfig, evaluateStack } from "../../offline/run";
 import { containsSecret, reveal } from "../../offline/secrets";
 import { readStackConfig } from "../../offline/stackConfig";
 import { monitoringPaths, registryPaths } from "../../components/render/paths";
+import bcrypt from "bcryptjs";
+import { parse } from "yaml";
 import { withKey } from "../support/config";
 import { services } from "../support/resources";
 
@@ -50,7 +52,7 @@ describe("monitoring on the Docker target", () => {
   });
 
   it("runs every monitoring container unprivileged, without capabilities, within the stack's limits", () => {
-    const limits: Record<string, number> = { prometheus: 128, alertmanager: 32, "node-exporter": 24, "redis-exporter": 24, grafana: 112 };
+    const limits: Record<string, number> = { prometheus: 96, alertmanager: 24, "node-exporter": 16, "redis-exporter": 16, grafana: 112 };
     for (const id of MONITORING) {
       const c = containerOf(nas, id)!;
       expect({ id, user: String(c.inputs.user), memory: c.inputs.memory }).toEqual({ id, user: expect.stringMatching(/^[1-9]\d*:\d+$/), memory: limits[id] });
@@ -58,6 +60,19 @@ describe("monitoring on the Docker target", () => {
     }
     // node-exporter carries no file: its root is read-only too.
     expect(containerOf(nas, "node-exporter")!.inputs.readOnly).toBe(true);
+  });
+
+  it("fits the PR4100 next to everything else: the long-running containers' limits, monitoring included, sum to under 1 GiB", () => {
+    // One-shot helpers (data hand-overs, file installers) exit before the services start.
+    const running = services(nas);
+    expect(running.map((c) => c.name.replace(/^regstack-|-container$/g, "")).sort()).toEqual(
+      ["alertmanager", "edge", "grafana", "mirror-dockerhub", "mirror-ghcr", "mirror-quay", "node-exporter", "prometheus", "redis", "redis-exporter", "registry", "scheduler", "ui"].sort(),
+    );
+    const total = running.reduce((sum, c) => sum + (c.inputs.memory as number), 0);
+    expect(total).toBeLessThanOrEqual(1024);
+    // Each still above what it was measured to use (README's bench table): the limit is no starvation.
+    const peaks: Record<string, number> = { registry: 151, "mirror-dockerhub": 19, edge: 69, redis: 48, scheduler: 7, prometheus: 25, alertmanager: 14, "node-exporter": 7, "redis-exporter": 4 };
+    for (const [id, peak] of Object.entries(peaks)) expect({ id, above: (containerOf(nas, id)!.inputs.memory as number) > peak * 1.25 }).toEqual({ id, above: true });
   });
 
   it("keeps Prometheus' samples and Grafana's database beside the registry's data, and gives node-exporter the data disks read-only", () => {
@@ -104,6 +119,76 @@ describe("monitoring on the Docker target", () => {
     expect(registryConfig.content).toContain(`Bearer ${token}`);
     expect(e.files.filter((f) => f.content.includes(`Bearer ${token}`)).every((f) => f.secret)).toBe(true);
     expect(JSON.stringify(reveal(e.outputs))).not.toContain(token);
+  });
+});
+
+describe("monitoring per host: another host's services read through its edge", () => {
+  let dev: Evaluation;
+  beforeAll(async () => {
+    dev = await evaluateStack("dev");
+  });
+  const file = (e: Evaluation, service: string, path: string) => e.files.find((f) => f.service === service && f.path === path);
+  const scrapeConfigs = (e: Evaluation) =>
+    (parse(file(e, "prometheus", monitoringPaths.prometheus.configFile)!.content) as { scrape_configs: { job_name: string; scheme?: string; basic_auth?: { username: string; password_file: string }; tls_config?: { ca_file: string }; static_configs: { targets: string[]; labels: Record<string, string> }[] }[] }).scrape_configs;
+
+  it("scrapes the FX-8350's edge, caches and node-exporter at its edge's metrics site, over TLS with the CA and a login of its own", () => {
+    const via = scrapeConfigs(dev).find((c) => c.job_name === "via-fx8350")!;
+    expect(via).toMatchObject({ scheme: "https", basic_auth: { username: "prometheus", password_file: monitoringPaths.prometheus.scrapePasswordFile }, tls_config: { ca_file: monitoringPaths.prometheus.caFile } });
+    expect(via.static_configs.map((s) => [s.targets, s.labels.job, s.labels.service, s.labels.__metrics_path__])).toEqual([
+      [["fx8350.lan:5090"], "edge", "edge-fx8350", "/metrics/edge-fx8350"],
+      [["fx8350.lan:5090"], "cache", "mirror-dockerhub", "/metrics/mirror-dockerhub"],
+      [["fx8350.lan:5090"], "cache", "mirror-ghcr", "/metrics/mirror-ghcr"],
+      [["fx8350.lan:5090"], "node", "node-exporter-fx8350", "/metrics/node-exporter-fx8350"],
+    ]);
+    // Nothing of the FX-8350 is scraped by a name Prometheus cannot resolve.
+    const local = scrapeConfigs(dev).filter((c) => c.job_name !== "via-fx8350").flatMap((c) => c.static_configs.flatMap((s) => s.targets));
+    expect(local.filter((t) => /fx8350|mirror-/.test(t))).toEqual([]);
+    expect(file(dev, "prometheus", monitoringPaths.prometheus.caFile)!.content).toBe(reveal(dev.outputs.caCertPem));
+  });
+
+  it("gives the FX-8350's edge a metrics site for the scrape login only, published on its port, reaching its node-exporter", () => {
+    const caddyfile = file(dev, "edge-fx8350", "/etc/caddy/live/Caddyfile")!.content;
+    const site = caddyfile.slice(caddyfile.indexOf("# metrics of fx8350"));
+    expect(site).toMatch(/^# metrics of fx8350's services, for Prometheus on fx9590\nhttps:\/\/fx8350\.lan:5090 \{/);
+    const block = site.slice(0, site.indexOf("\n}\n"));
+    expect(block).toContain("import /etc/caddy/live/scrapers");
+    expect(block).not.toContain("import /etc/caddy/live/users");
+    expect([...block.matchAll(/handle (\S+) \{\n\t+rewrite \* \/metrics\n\t+reverse_proxy (\S+) /g)].map((m) => [m[1], m[2]])).toEqual([
+      ["/metrics/edge-fx8350", "localhost:9180"],
+      ["/metrics/mirror-dockerhub", "mirror-dockerhub:5001"],
+      ["/metrics/mirror-ghcr", "mirror-ghcr:5001"],
+      ["/metrics/node-exporter-fx8350", "node-exporter-fx8350:9100"],
+    ]);
+    expect(containerOf(dev, "edge-fx8350")!.inputs.ports).toEqual(expect.arrayContaining([expect.objectContaining({ internal: 5090, external: 5090, ip: "0.0.0.0" })]));
+    // The registry's node's edge has no metrics site: Prometheus reaches its neighbours itself.
+    expect(file(dev, "edge", "/etc/caddy/live/Caddyfile")!.content).not.toContain("# metrics of");
+    const networks = (id: string) => (reveal(containerOf(dev, id)!.inputs) as { networksAdvanced: { name: string }[] }).networksAdvanced.map((n) => n.name);
+    expect(networks("edge-fx8350")).toContain("regstack-dev-node-exporter-fx8350");
+    expect(networks("prometheus")).not.toContain("regstack-dev-node-exporter-fx8350");
+  });
+
+  it("keeps the scrape password in secret files only: Prometheus' password file, and its bcrypt hash in the edge's scrapers file", () => {
+    const password = file(dev, "prometheus", monitoringPaths.prometheus.scrapePasswordFile)!;
+    const scrapers = file(dev, "edge-fx8350", "/etc/caddy/live/scrapers")!;
+    expect([password.secret, scrapers.secret]).toEqual([true, true]);
+    const [user, hash] = scrapers.content.trim().split(" ");
+    expect(user).toBe("prometheus");
+    expect(bcrypt.compareSync(password.content, hash)).toBe(true);
+    // Not one of the registry's users: their file does not hold it, and it holds none of theirs.
+    expect(file(dev, "edge-fx8350", "/etc/caddy/live/users")!.content).not.toMatch(/^prometheus /m);
+    for (const f of dev.files.filter((x) => !x.secret)) expect({ [`${f.service}:${f.path}`]: f.content.includes(password.content) }).toEqual({ [`${f.service}:${f.path}`]: false });
+    expect(JSON.stringify(reveal(dev.outputs))).not.toContain(password.content);
+  });
+
+  it("is not needed on one host, nor on a Swarm, whose overlays reach every node", async () => {
+    const nas = await evaluateStack("nas");
+    const swarm = await evaluateConfig(withKey(readStackConfig("dev"), "docker", { mode: "swarm", hosts: [{ name: "fx9590", url: "ssh://ops@fx9590.lan" }, { name: "fx8350", url: "ssh://ops@fx8350.lan" }] }));
+    for (const e of [nas, swarm]) {
+      expect(scrapeConfigs(e).filter((c) => c.job_name.startsWith("via-"))).toEqual([]);
+      expect(e.files.filter((f) => f.path.endsWith("/scrapers") || f.path === monitoringPaths.prometheus.scrapePasswordFile)).toEqual([]);
+    }
+    const swarmTargets = scrapeConfigs(swarm).flatMap((c) => c.static_configs.flatMap((s) => s.targets));
+    expect(swarmTargets).toEqual(expect.arrayContaining(["mirror-ghcr:5001", "edge-fx8350:9180", "node-exporter-fx8350:9100"]));
   });
 });
 
