@@ -21,6 +21,8 @@ export interface RunningEdge {
   running(): boolean;
   /** The caddy process's resident memory, in MiB (from /proc). */
   rssMib(): number;
+  /** The CPU time (user and system) the caddy process has used, in seconds (from /proc). */
+  cpuSeconds(): number;
   stop(): Promise<void>;
   output(): string;
 }
@@ -156,7 +158,16 @@ export async function startEdge(
       const status = readFileSync(`/proc/${proc.child.pid}/status`, "utf8");
       return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
     },
+    cpuSeconds: () => {
+      // Fields 14 and 15 of /proc/<pid>/stat, after the command name in parentheses.
+      const stat = readFileSync(`/proc/${proc.child.pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    },
     stop: proc.stop,
     output: proc.output,
   };
 }
+
+/** Linux's USER_HZ: /proc reports CPU times in hundredths of a second. */
+const CLOCK_TICKS = 100;

@@ -130,7 +130,8 @@ export function describePlatform(name: string, spec: PlatformSpec, parent: pulum
         tls: tls.tls,
         tlsFiles: tls.files,
         users: credentials.hashed,
-        scrapers: remote && scrapeLogin ? scrapeLogin.usersFile : undefined,
+        userNames: spec.users.map((u) => u.name),
+        scrapers: remote && scrapeLogin ? { names: [SCRAPE_USER], file: scrapeLogin.usersFile } : undefined,
         pullUsers,
         anonymousPull: spec.access.anonymousPull,
         // Writes stop at the registry's edge while GC or a restore runs.

@@ -1,3 +1,4 @@
+import { knownUsersPattern } from "./basicUsers";
 import { edgePaths } from "./paths";
 import { header } from "./yaml";
 
@@ -51,6 +52,8 @@ export interface CaddyfileInput {
   readonly tls: EdgeTls;
   /** Users whose role is pull: refused writes with the registry's 403 DENIED. Names only; the hashes live in the users file. */
   readonly pullUsers: readonly string[];
+  /** The names in the scrapers file, on an edge with a metrics site. */
+  readonly scrapeUsers?: readonly string[];
   readonly anonymousPull: boolean;
   readonly sites: readonly EdgeSite[];
   /**
@@ -107,30 +110,70 @@ function jsonRefusal(matcher: string, status: number, code: string, message: str
   ];
 }
 
-/** basic auth against the users file; Caddy caches a verified hash, so a correct login costs once. */
-function basicauth(matcher: string): string[] {
-  return block(`basicauth${matcher ? ` ${matcher}` : ""} bcrypt ${REALM}`, [`import ${edgePaths.usersFile}`]);
+/**
+ * Basic auth against a users file, for the requests `scope` selects (its `conditions`), or all. Caddy
+ * caches a verified hash, so a correct login costs once; a wrong password costs one bcrypt. A header
+ * naming no user of the file is refused first, from its text alone (basicUsers.ts): Caddy would check
+ * it against a fake hash of cost 14. Its 401 carries the same challenge as basicauth's.
+ */
+function basicauth(scope: Scope, known: Known, file: string, realm: string): { matchers: string[]; handlers: string[] } {
+  const stranger = `@stranger${scope.name ? `-${scope.name}` : ""}`;
+  return {
+    matchers: block(stranger, [...scope.conditions, "header Authorization *", "names" in known ? knownCondition(known.names) : `import ${known.file}`]),
+    handlers: [
+      `header ${stranger} WWW-Authenticate \`Basic realm="${realm}"\``,
+      `error ${stranger} 401`,
+      ...block(`basicauth${scope.name ? ` @${scope.name}` : ""} bcrypt ${realm}`, [`import ${file}`]),
+    ],
+  };
 }
 
-const WRITE = "@write not method GET HEAD OPTIONS";
+/** Who a users file holds: their names written in place, or the names file that says it. */
+type Known = { readonly names: readonly string[] } | { readonly file: string };
+
+/** The matcher condition "the header names nobody of these". */
+function knownCondition(names: readonly string[]): string {
+  return `not header_regexp Authorization \`${knownUsersPattern(names)}\``;
+}
+
+/**
+ * The names file the Caddyfile imports into its stranger matchers: the users' names, so adding a user
+ * changes this file and the users file, never the Caddyfile. Reloaded in place.
+ */
+export function renderKnownNames(names: readonly string[]): string {
+  return `# The users of the users file; a Basic header naming anyone else is refused before any bcrypt.\n# ${[...names].sort().join(" ")}\n${knownCondition(names)}\n`;
+}
+
+/** Which requests an authentication covers: a named matcher and its conditions, or every request. */
+interface Scope {
+  readonly name?: string;
+  readonly conditions: readonly string[];
+}
+
+const ALL: Scope = { conditions: [] };
+const WRITES: Scope = { name: "write", conditions: ["not method GET HEAD OPTIONS"] };
+const PING: Scope = { name: "ping", conditions: ["path /v2/"] };
+const WRITE = `@${WRITES.name} ${WRITES.conditions[0]}`;
 
 /** Matchers and handlers of a site, in the order they run (see SiteAccess). */
 function accessLines(site: EdgeSite, input: CaddyfileInput): { matchers: string[]; handlers: string[] } {
   const denied = input.pullUsers.length > 0 ? block("@denied", ["not method GET HEAD OPTIONS", `vars {http.auth.user.id} ${input.pullUsers.join(" ")}`]) : [];
   const deny = input.pullUsers.length > 0 ? jsonRefusal("@denied", 403, "DENIED", "requested access to the resource is denied") : [];
   const readOnly = jsonRefusal("@write", 405, "UNSUPPORTED", "this is a pull-through cache; push to the registry instead");
+  const users = (scope: Scope) => basicauth(scope, { file: edgePaths.namesFile }, edgePaths.usersFile, REALM);
   switch (site.access) {
     case "registry":
       if (input.anonymousPull) {
         // Reads are open; the /v2/ ping still challenges, so clients log in before they push and a
         // wrong password fails at `docker login`.
-        return { matchers: [WRITE, "@ping path /v2/", ...denied], handlers: [...basicauth("@ping"), ...basicauth("@write"), ...deny] };
+        const [ping, write] = [users(PING), users(WRITES)];
+        return { matchers: [WRITE, `@${PING.name} ${PING.conditions[0]}`, ...ping.matchers, ...write.matchers, ...denied], handlers: [...ping.handlers, ...write.handlers, ...deny] };
       }
-      return { matchers: [WRITE, ...denied], handlers: [...basicauth(""), ...deny] };
+      return { matchers: [WRITE, ...users(ALL).matchers, ...denied], handlers: [...users(ALL).handlers, ...deny] };
     case "ui":
-      return { matchers: [WRITE, ...denied], handlers: [...basicauth(""), ...deny] };
+      return { matchers: [WRITE, ...users(ALL).matchers, ...denied], handlers: [...users(ALL).handlers, ...deny] };
     case "mirror-private":
-      return { matchers: [WRITE], handlers: [...readOnly, ...basicauth("")] };
+      return { matchers: [WRITE, ...users(ALL).matchers], handlers: [...readOnly, ...users(ALL).handlers] };
     case "mirror-open":
       return { matchers: [WRITE], handlers: [...readOnly] };
     case "app":
@@ -177,11 +220,13 @@ function proxyLines(upstream: string, matcher = "", passAuthorization = false): 
  * A metrics site: the scrape login, reads only, and one route per service (its /metrics); anything
  * else is 404. The login's Authorization header stops here, as on every other site.
  */
-function metricsBody(routes: readonly MetricsRoute[]): string[] {
+function metricsBody(routes: readonly MetricsRoute[], scrapers: readonly string[]): string[] {
+  const login = basicauth(ALL, { names: scrapers }, edgePaths.scrapersFile, SCRAPE_REALM);
   return [
     "@notread not method GET HEAD",
+    ...login.matchers,
     ...block("route", [
-      ...block(`basicauth bcrypt ${SCRAPE_REALM}`, [`import ${edgePaths.scrapersFile}`]),
+      ...login.handlers,
       'respond @notread "metrics are read-only" 405',
       ...routes.flatMap((r) => block(`handle ${r.path}`, ["rewrite * /metrics", ...proxyLines(r.upstream)])),
       'respond "no such metrics" 404',
@@ -192,7 +237,7 @@ function metricsBody(routes: readonly MetricsRoute[]): string[] {
 function siteLines(site: EdgeSite, input: CaddyfileInput): string[] {
   const head = input.tls.mode === "off" ? `http://:${site.port}` : site.names.map((n) => siteAddress(n, site.port)).join(", ");
   const hsts = input.tls.mode === "off" ? [] : ['header Strict-Transport-Security "max-age=31536000"'];
-  if (site.access === "metrics") return [`# ${site.service}`, ...block(head, [...tlsLines(input.tls), "log", ...hsts, ...metricsBody(site.metricsRoutes ?? []), ...UNAUTHORIZED]), ""];
+  if (site.access === "metrics") return [`# ${site.service}`, ...block(head, [...tlsLines(input.tls), "log", ...hsts, ...metricsBody(site.metricsRoutes ?? [], input.scrapeUsers ?? []), ...UNAUTHORIZED]), ""];
   // The UI's own /v2/ goes to the registry first; the rest of its pages to the UI.
   const proxy = [...(site.registryApi ? proxyLines(site.registryApi, "/v2/*") : []), ...proxyLines(site.upstream, "", site.access === "app")];
   const access = accessLines(site, input);

@@ -27,6 +27,8 @@ export const edgePaths = {
   caddyfile: "/etc/caddy/live/Caddyfile",
   /** The users' bcrypt hashes, imported by the Caddyfile (secret). */
   usersFile: "/etc/caddy/live/users",
+  /** The users' names, imported by the Caddyfile's stranger matchers (written with the users file, as a secret; see renderKnownNames). */
+  namesFile: "/etc/caddy/live/names",
   /** The scrape login's bcrypt hash, imported by a metrics site (secret; another host's edge only). */
   scrapersFile: "/etc/caddy/live/scrapers",
   rootCert: "/etc/caddy/live/root.crt",

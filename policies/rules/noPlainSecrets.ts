@@ -28,7 +28,7 @@ export const noPlainSecrets: ResourceValidationPolicy = {
       secretFiles: {
         type: "array",
         items: { type: "string" },
-        default: ["/staging/users", "/staging/scrapers", "/staging/*.key", "/usr/local/etc/redis/auth.conf", "/etc/caddy/live/users", "/etc/caddy/live/scrapers", "/etc/caddy/live/*.key"],
+        default: ["/staging/users", "/staging/names", "/staging/scrapers", "/staging/*.key", "/usr/local/etc/redis/auth.conf", "/etc/caddy/live/users", "/etc/caddy/live/names", "/etc/caddy/live/scrapers", "/etc/caddy/live/*.key"],
         description: "Uploaded files that are secret by design (the program marks them secret).",
       },
     },

@@ -108,8 +108,12 @@ describe("the local stack's plain-HTTP edge in front of Debian's registry 2.8, b
     expect(((await res.json()) as { errors: { code: string }[] }).errors[0].code).toBe("UNSUPPORTED");
   });
 
-  it("takes a new user from a rewritten users file, without a restart", async () => {
+  it("takes a new user from rewritten names and users files, without a restart", async () => {
     const more = await renderConfig(variant("local", { registry: { version: "2.8" }, users: [...users, { name: "late", role: "push" }] }), path.join(work, "rendered-more"));
+    // Until the names file names it, the edge refuses the new user before any bcrypt.
+    expect((await fetch(`http://127.0.0.1:${port}/v2/`, { headers: basic("late", more.users.late) })).status).toBe(401);
+    // As the secret files' installer does: the names file, then the users file.
+    await edge.replaceFile("names", readFileSync(more.file("edge", "/etc/caddy/live/names"), "utf8"));
     await edge.replaceFile("users", readFileSync(more.file("edge", "/etc/caddy/live/users"), "utf8"));
     let status = 0;
     for (let i = 0; i < 30 && status !== 200; i++) {

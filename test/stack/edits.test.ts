@@ -3,7 +3,7 @@ import { readStackConfig } from "../../offline/stackConfig";
 import { byName, diff, plainInputs } from "../support/resources";
 import { keyValue, withKey } from "../support/config";
 
-/** What rewrites the user list on every stack: the installer of the edge's secret files (its users file). */
+/** What rewrites the user list on every stack: the installer of the edge's secret files (its users and names files). */
 const writer = "regstack-edge-secret-writer";
 
 describe.each(["local", "nas"])("config edits on the %s stack", (stack) => {
@@ -19,9 +19,11 @@ describe.each(["local", "nas"])("config edits on the %s stack", (stack) => {
     expect(d.changed).toEqual([writer]);
     expect(plainInputs(byName(after, "regstack-registry-container"))).toEqual(plainInputs(byName(before, "regstack-registry-container")));
     expect(plainInputs(byName(after, "regstack-edge-container"))).toEqual(plainInputs(byName(before, "regstack-edge-container")));
-    // The Caddyfile does not change for a push user: only the users file does.
-    const caddyfile = (e: typeof before) => e.files.find((f) => f.service === "edge" && f.path.endsWith("/Caddyfile"))!.content;
-    expect(caddyfile(after)).toBe(caddyfile(before));
+    // The Caddyfile does not change for a push user: only the users file and the names file beside it do.
+    const edgeFiles = (e: typeof before) => new Map(e.files.filter((f) => f.service === "edge").map((f) => [f.path, f.content]));
+    const [was, is] = [edgeFiles(before), edgeFiles(after)];
+    expect([...is.keys()].filter((p) => is.get(p) !== was.get(p)).sort()).toEqual(["/etc/caddy/live/names", "/etc/caddy/live/users"]);
+    expect(is.get("/etc/caddy/live/names")).toContain(" newbie");
     expect(after.outputs.loginCommands).toHaveProperty("newbie");
   });
 

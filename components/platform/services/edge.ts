@@ -4,7 +4,7 @@
  * so a user or certificate change never restarts it; only a new published port does.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { EdgeSite, EdgeTls, EdgeUser, renderCaddyfile, renderEdgeUsers } from "../../render/caddy";
+import { EdgeSite, EdgeTls, EdgeUser, renderCaddyfile, renderEdgeUsers, renderKnownNames } from "../../render/caddy";
 import { edgePaths } from "../../render/paths";
 import { KeepPolicy, ServiceDescription, ServicePort } from "../description";
 import { EdgeTlsFile } from "../edgeSites";
@@ -17,8 +17,10 @@ export interface EdgeServiceArgs {
   readonly tlsFiles: readonly EdgeTlsFile[];
   /** Users with their bcrypt hashes, secret. */
   readonly users: pulumi.Output<EdgeUser[]>;
-  /** The scrape login's users file (secret), on an edge with a metrics site. */
-  readonly scrapers?: pulumi.Output<string>;
+  /** Every user's name (the Caddyfile refuses any other name before any bcrypt). */
+  readonly userNames: readonly string[];
+  /** On an edge with a metrics site: the scrape login's name, and its users file (secret). */
+  readonly scrapers?: { readonly names: readonly string[]; readonly file: pulumi.Output<string> };
   /** Names of the pull-only users (refused writes). */
   readonly pullUsers: readonly string[];
   readonly anonymousPull: boolean;
@@ -42,7 +44,7 @@ export const EDGE_USER = "10600:10600";
 const FIRST_UNPRIVILEGED_PORT = 1024;
 
 export function edgeService(args: EdgeServiceArgs): ServiceDescription {
-  const caddyfile = renderCaddyfile({ tls: args.tls, pullUsers: args.pullUsers, anonymousPull: args.anonymousPull, sites: args.sites, freezeFile: args.maintenance?.freezeFile });
+  const caddyfile = renderCaddyfile({ tls: args.tls, pullUsers: args.pullUsers, scrapeUsers: args.scrapers?.names, anonymousPull: args.anonymousPull, sites: args.sites, freezeFile: args.maintenance?.freezeFile });
   const sitePorts = [...new Set(args.sites.map((s) => s.port))].sort((a, b) => a - b);
   const ports: ServicePort[] = [
     ...(args.tls.mode === "acme" ? [{ name: "acme-http", port: edgePaths.acmeHttpPort, published: true }] : []),
@@ -69,7 +71,10 @@ export function edgeService(args: EdgeServiceArgs): ServiceDescription {
       // Certificates are public (the scheduler reads them for the backup); keys are not.
       ...args.tlsFiles.map((f) => ({ ...f, onChange: "reload" as const, mode: f.secret ? "0440" : "0444" })),
       { path: edgePaths.usersFile, content: args.users.apply(renderEdgeUsers), secret: true, onChange: "reload", mode: "0440" },
-      ...(args.scrapers ? [{ path: edgePaths.scrapersFile, content: args.scrapers, secret: true, onChange: "reload" as const, mode: "0440" }] : []),
+      // Written with the users file, as a secret like it: a user edit then renews the edge's secret
+      // files only, and nothing that copies the edge's plain config (the jobs) changes with it.
+      { path: edgePaths.namesFile, content: renderKnownNames(args.userNames), secret: true, onChange: "reload", mode: "0440" },
+      ...(args.scrapers ? [{ path: edgePaths.scrapersFile, content: args.scrapers.file, secret: true, onChange: "reload" as const, mode: "0440" }] : []),
       { path: edgePaths.caddyfile, content: caddyfile, secret: false, onChange: "reload", mode: "0444" },
     ],
     watchedFile: edgePaths.caddyfile,
