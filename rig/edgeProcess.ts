@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from "fs";
 import * as path from "path";
 import { internalAddresses } from "../components/platform/topology";
-import { edgePaths, jobPaths } from "../components/render/paths";
+import { edgePaths, guardPaths, jobPaths } from "../components/render/paths";
 import { SECRETS_DIR } from "../offline/render";
 import { freePort, runTool, startProcess, waitForHttp } from "./process";
 import { RenderedStack } from "./rendered";
@@ -11,6 +11,8 @@ export interface RunningEdge {
   readonly ports: ReadonlyMap<number, number>;
   /** Loopback port of its internal metrics listener. */
   readonly metricsPort: number;
+  /** Where this edge writes its access log, and reads the addresses a guard blocked. */
+  readonly guardDirs: { readonly log: string; readonly blocked: string };
   /** The CA file clients trust (root.crt of internal mode, or the supplied/generated chain); none on a plain-HTTP edge. */
   readonly caFile?: string;
   /** Replace the live Caddyfile (as the installer does); Caddy's --watch reloads it. */
@@ -110,8 +112,16 @@ export async function startEdge(
   // The local registry stands in for the registry and for every cache behind the edge.
   const caches = [...original.matchAll(/reverse_proxy (mirror-[a-z0-9-]+:\d+) /g)].map((m) => m[1]);
   const upstreams = new Map([...(options.upstreams ?? []), ...[internalAddresses.registry, ...caches].filter((u) => !options.upstreams?.has(u)).map((u): [string, string] => [u, `127.0.0.1:${registryPort}`])]);
+  // The access log a failed-login guard follows, and the addresses it blocks: directories of this run.
+  const guardDirs = { log: path.join(work, "edge-log"), blocked: path.join(work, "guard") };
+  mkdirSync(guardDirs.log, { recursive: true });
+  mkdirSync(guardDirs.blocked, { recursive: true });
   const rewrite = (text: string) => {
-    const local = localCaddyfile(text, live, ports, metricsPort, upstreams);
+    const local = localCaddyfile(text, live, ports, metricsPort, upstreams)
+      .split(`${guardPaths.logDir}/`)
+      .join(`${guardDirs.log}/`)
+      .split(`root ${guardPaths.blockedDir}`)
+      .join(`root ${guardDirs.blocked}`);
     // The maintenance volume the scheduler shares with the edge (the freeze flag).
     return options.maintenanceDir ? local.split(`root ${jobPaths.maintenanceDir}`).join(`root ${options.maintenanceDir}`) : local;
   };
@@ -131,6 +141,7 @@ export async function startEdge(
   return {
     ports,
     metricsPort,
+    guardDirs,
     caFile,
     async reload(text: string) {
       const next = `${caddyfile}.new`;

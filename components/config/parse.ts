@@ -16,7 +16,7 @@ import { checkRedis } from "./sections/registry";
 import { buildRetention, checkRetention } from "./sections/retention";
 import { buildSync, checkSync } from "./sections/sync";
 import { buildTls, checkTls, tlsModeOf } from "./sections/tls";
-import { buildUsers, checkUsers } from "./sections/users";
+import { buildFailedLogins, buildUsers, checkFailedLogins, checkUsers } from "./sections/users";
 import { editDistance, unknownKeyMessage } from "./suggest";
 import { PlatformSpec } from "./types";
 
@@ -115,6 +115,7 @@ function checkAcrossKeys(spec: RawSpec, ctx: CheckContext, issues: IssueList): v
     () => (spec.target === "docker" ? checkDocker(spec, issues) : undefined),
     () => checkKubernetes(spec, ctx.given, issues),
     () => checkUsers(spec, ctx, issues),
+    () => checkFailedLogins(spec, issues),
     () => checkMirrors(spec, ctx, issues),
     () => checkTls(spec, ctx, issues),
     () => checkClients(spec, tlsModeOf(spec), ctx, issues),
@@ -147,7 +148,7 @@ function buildSpec(spec: RawSpec, stack: string): PlatformSpec {
     registry: spec.registry,
     ui: spec.ui,
     redis: spec.redis,
-    access: spec.access,
+    access: { bcryptCost: spec.access.bcryptCost, anonymousPull: spec.access.anonymousPull, failedLogins: buildFailedLogins(spec) },
     tls: buildTls(spec),
     edge: spec.edge,
     users: buildUsers(spec),

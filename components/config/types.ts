@@ -112,6 +112,15 @@ export interface ClientSpec {
   readonly login?: string;
 }
 
+/** When the edge refuses an address that keeps failing to log in. */
+export interface FailedLoginLimit {
+  /** Failed logins within the window that block the address. */
+  readonly limit: number;
+  readonly windowSeconds: number;
+  /** How long the address is refused. */
+  readonly blockSeconds: number;
+}
+
 /** The edge's ports with port routing (host ports on Docker, NodePorts on Kubernetes). */
 export interface EdgePorts {
   readonly registry: number;
@@ -217,6 +226,8 @@ export interface PlatformSpec {
     readonly bcryptCost: number;
     /** GET and HEAD on the registry need no login (writes still need a push user). */
     readonly anonymousPull: boolean;
+    /** The edge's failed-login guard; undefined when off. */
+    readonly failedLogins?: FailedLoginLimit;
   };
   readonly tls: TlsSpec;
   /** The Caddy front door, on every stack: plain HTTP on loopback when tls.mode is off. */

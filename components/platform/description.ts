@@ -115,7 +115,7 @@ export interface ServiceDescription {
   /** The service's name where it runs (container name suffix, role label): "registry", "edge". */
   readonly role: string;
   /** The kind of component, for type tokens (`regstack:<target>:<component>`). */
-  readonly component: "Registry" | "Mirror" | "RegistryUi" | "RedisCache" | "Edge" | "Scheduler" | "Prometheus" | "Alertmanager" | "Exporter" | "Grafana";
+  readonly component: "Registry" | "Mirror" | "RegistryUi" | "RedisCache" | "Edge" | "Scheduler" | "Prometheus" | "Alertmanager" | "Exporter" | "Grafana" | "Guard";
   /** The node that holds its data and runs it (Docker: a host name from the docker target). */
   readonly placement: string;
   readonly image: ImageRole;

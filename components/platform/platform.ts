@@ -12,6 +12,7 @@ import { Credentials } from "./credentials";
 import { KeepPolicy, ServiceDescription } from "./description";
 import { edgeTlsOf, sitesOn } from "./edgeSites";
 import { edgeService } from "./services/edge";
+import { guardService } from "./services/guard";
 import { mirrorService } from "./services/mirror";
 import { redisService } from "./services/redis";
 import { registryService } from "./services/registry";
@@ -146,8 +147,13 @@ export function describePlatform(name: string, spec: PlatformSpec, parent: pulum
           // What its metrics site reads beyond its caches: this host's node-exporter (described with monitoring).
           ...(remote?.routes.filter((r) => r.job === "node").map((r) => r.service) ?? []),
         ],
+        failedLogins: spec.access.failedLogins,
       }),
     );
+    const edge = services[services.length - 1];
+    if (spec.access.failedLogins) {
+      services.push(guardService({ id: node === placement.primary ? "guard" : `guard-${node}`, edge: id, placement: node, limit: spec.access.failedLogins, user: edge.user }));
+    }
   }
 
   // The backup includes the live config of the registry's node (the edge's Caddyfile), not its secrets.

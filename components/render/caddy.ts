@@ -56,11 +56,23 @@ export interface CaddyfileInput {
   readonly scrapeUsers?: readonly string[];
   readonly anonymousPull: boolean;
   readonly sites: readonly EdgeSite[];
+  /** With a failed-login guard: the access log it follows, and the directory of the addresses it blocks. */
+  readonly guard?: EdgeGuard;
   /**
    * While this file exists, the registry's sites refuse writes with 503 and Retry-After (garbage
    * collection, restore); reads go on. Checked on every request, so no reload is needed.
    */
   readonly freezeFile?: string;
+}
+
+/** What the edge shares with its failed-login guard. */
+export interface EdgeGuard {
+  /** The JSON access log every site writes (rolled), instead of the edge's own output. */
+  readonly accessLog: string;
+  /** A file named after a client's address here refuses that address. */
+  readonly blockedDir: string;
+  /** How long a block lasts: the Retry-After of a refusal. */
+  readonly blockSeconds: number;
 }
 
 /** What a client is told to wait before it retries a write refused during maintenance. */
@@ -220,12 +232,14 @@ function proxyLines(upstream: string, matcher = "", passAuthorization = false): 
  * A metrics site: the scrape login, reads only, and one route per service (its /metrics); anything
  * else is 404. The login's Authorization header stops here, as on every other site.
  */
-function metricsBody(routes: readonly MetricsRoute[], scrapers: readonly string[]): string[] {
+function metricsBody(routes: readonly MetricsRoute[], scrapers: readonly string[], blocked: { matchers: string[]; handlers: string[] }): string[] {
   const login = basicauth(ALL, { names: scrapers }, edgePaths.scrapersFile, SCRAPE_REALM);
   return [
     "@notread not method GET HEAD",
+    ...blocked.matchers,
     ...login.matchers,
     ...block("route", [
+      ...blocked.handlers,
       ...login.handlers,
       'respond @notread "metrics are read-only" 405',
       ...routes.flatMap((r) => block(`handle ${r.path}`, ["rewrite * /metrics", ...proxyLines(r.upstream)])),
@@ -234,10 +248,27 @@ function metricsBody(routes: readonly MetricsRoute[], scrapers: readonly string[
   ];
 }
 
+/** A site's access log: the edge's output, or the file its guard follows (rolled at 16 MiB, one kept). */
+function logLines(guard: EdgeGuard | undefined): string[] {
+  return guard ? block("log", block(`output file ${guard.accessLog}`, ["roll_size 16MiB", "roll_keep 1"])) : ["log"];
+}
+
+/** An address the guard blocked is refused first, before any bcrypt, in the registry's format. */
+function blockedLines(guard: EdgeGuard | undefined): { matchers: string[]; handlers: string[] } {
+  if (!guard) return { matchers: [], handlers: [] };
+  return {
+    matchers: block("@blocked", block("file", [`root ${guard.blockedDir}`, "try_files /{remote_host}"])),
+    handlers: [`header @blocked Retry-After ${guard.blockSeconds}`, ...jsonRefusal("@blocked", 429, "TOOMANYREQUESTS", "too many failed logins from this address; retry later")],
+  };
+}
+
 function siteLines(site: EdgeSite, input: CaddyfileInput): string[] {
   const head = input.tls.mode === "off" ? `http://:${site.port}` : site.names.map((n) => siteAddress(n, site.port)).join(", ");
   const hsts = input.tls.mode === "off" ? [] : ['header Strict-Transport-Security "max-age=31536000"'];
-  if (site.access === "metrics") return [`# ${site.service}`, ...block(head, [...tlsLines(input.tls), "log", ...hsts, ...metricsBody(site.metricsRoutes ?? [], input.scrapeUsers ?? []), ...UNAUTHORIZED]), ""];
+  const blocked = blockedLines(input.guard);
+  if (site.access === "metrics") {
+    return [`# ${site.service}`, ...block(head, [...tlsLines(input.tls), ...logLines(input.guard), ...hsts, ...metricsBody(site.metricsRoutes ?? [], input.scrapeUsers ?? [], blocked), ...UNAUTHORIZED]), ""];
+  }
   // The UI's own /v2/ goes to the registry first; the rest of its pages to the UI.
   const proxy = [...(site.registryApi ? proxyLines(site.registryApi, "/v2/*") : []), ...proxyLines(site.upstream, "", site.access === "app")];
   const access = accessLines(site, input);
@@ -247,11 +278,12 @@ function siteLines(site: EdgeSite, input: CaddyfileInput): string[] {
   // Browsers that reached a TLS site once never fall back to plain HTTP for it.
   const body = [
     ...tlsLines(input.tls),
-    "log",
+    ...logLines(input.guard),
     ...hsts,
+    ...blocked.matchers,
     ...access.matchers,
     ...frozen.matchers,
-    ...block("route", [...access.handlers, ...frozen.handlers, ...proxy]),
+    ...block("route", [...blocked.handlers, ...access.handlers, ...frozen.handlers, ...proxy]),
     ...UNAUTHORIZED,
   ];
   return [`# ${site.service}`, ...block(head, body), ""];
@@ -264,10 +296,10 @@ function siteLines(site: EdgeSite, input: CaddyfileInput): string[] {
  * no `tls` options: with Caddy 2.6 a catch-all's own issuer replaced the named sites' (their leaves
  * came from Caddy's default local CA instead of regstack's intermediate).
  */
-function unknownHostLines(port: number): string[] {
+function unknownHostLines(port: number, guard: EdgeGuard | undefined): string[] {
   const address = port === 443 ? "https://" : `https://:${port}`;
   const body = [
-    "log",
+    ...logLines(guard),
     'header Content-Type "application/json; charset=utf-8"',
     `respond \`${JSON.stringify({ errors: [{ code: "UNSUPPORTED", message: "this edge serves no site of that host name", detail: null }] })}\` 421`,
   ];
@@ -318,6 +350,6 @@ export function renderCaddyfile(input: CaddyfileInput): string {
     ...block(`http://:${edgePaths.metricsPort}`, ["metrics /metrics"]),
     "",
     ...input.sites.flatMap((s) => siteLines(s, input)),
-    ...(input.tls.mode === "off" ? [] : [...new Set(input.sites.map((s) => s.port))].sort((a, b) => a - b).flatMap((port) => unknownHostLines(port))),
+    ...(input.tls.mode === "off" ? [] : [...new Set(input.sites.map((s) => s.port))].sort((a, b) => a - b).flatMap((port) => unknownHostLines(port, input.guard))),
   ].join("\n");
 }

@@ -43,6 +43,16 @@ export const edgePaths = {
   acmeHttpPort: 80,
 } as const;
 
+/** The edge's failed-login guard: the access log it follows, the blocked addresses it writes, its script. */
+export const guardPaths = {
+  /** The edge writes its access log here (JSON lines, rolled); the guard reads it. */
+  logDir: "/var/log/caddy",
+  accessLog: "/var/log/caddy/access.log",
+  /** One empty file per blocked address, named after it; the edge reads it. */
+  blockedDir: "/run/regstack/guard",
+  script: "/opt/regstack/guard/guard.sh",
+} as const;
+
 /** Monitoring: where each service reads its rendered files, keeps its data, and listens. */
 export const monitoringPaths = {
   prometheus: {

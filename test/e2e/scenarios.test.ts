@@ -87,6 +87,7 @@ describe.each(scenarios)("the $stack stack in a real Docker engine", ({ stack, v
     }
   });
 
+  const guarded = () => evaluation.platform!.spec.access.failedLogins !== undefined;
   it("runs every container it can stand in, healthy, and lists the rest with a reason", () => {
     for (const c of report.containers.filter((x) => x.action !== "ran")) {
       const status = session.engine.must(["inspect", "--format", "{{.State.Health.Status}}", c.name]);
@@ -103,6 +104,8 @@ describe.each(scenarios)("the $stack stack in a real Docker engine", ({ stack, v
         "regstack-edge-prepare",
         "regstack-edge-secret-writer",
         "regstack-edge-writer",
+        // The access log the edge writes and the blocked addresses its failed-login guard writes, each handed to its writer.
+        ...(guarded() ? ["regstack-edge-prepare-edge-log", "regstack-guard-prepare-guard"] : []),
         "regstack-registry-prepare",
         ...Object.keys(evaluation.outputs.mirrors as object).map((m) => `regstack-mirror-${m}-prepare`),
         // The scheduler's working space, backup repository and maintenance flag handed to its user; restic and the registry copied in.
@@ -171,6 +174,16 @@ describe.each(scenarios)("the $stack stack in a real Docker engine", ({ stack, v
     const [name] = Object.keys(users);
     expect(push(image.dir, image.tag, `${registry()}/team/anon:v1`).stderr).toMatch(/unauthorized|401/i);
     expect(push(image.dir, image.tag, `${registry()}/team/wrong:v1`, `${name}:wrong-password-1`).stderr).toMatch(/unauthorized|401/i);
+  });
+
+  it("passes the edge's access log on through its failed-login guard, which runs as the edge's user", () => {
+    if (!guarded()) return;
+    const guard = report.containers.find((c) => c.resource === "regstack-guard-container")!;
+    expect(session.engine.must(["inspect", "--format", "{{.Config.User}} {{.State.Health.Status}}", guard.name])).toBe("10600:10600 healthy");
+    const logs = session.engine.docker(["logs", guard.name]);
+    // The wrong password above: a 401 to a request that carried a login, as the guard counts it.
+    const failed = logs.stdout.split("\n").filter((l) => l.includes('"logger":"http.log.access') && l.includes('"status":401') && l.includes('"Authorization":['));
+    expect(failed.length).toBeGreaterThan(0);
   });
 
   it("lets a pull user pull and refuses its push with the registry's 403 DENIED", async () => {

@@ -106,7 +106,7 @@ describe("npm run render", () => {
     expect(files.some((f) => f.content.includes("-----BEGIN PRIVATE KEY-----"))).toBe(true);
     // Two edges on dev: the registry's node has "edge", the caches' node its own.
     // With monitoring: Prometheus, Alertmanager and Grafana carry files too (the exporters none).
-    expect([...new Set(files.map((f) => f.service))].sort()).toEqual(["alertmanager", "edge", "edge-fx8350", "grafana", "mirror-dockerhub", "mirror-ghcr", "prometheus", "redis", "registry", "scheduler"]);
+    expect([...new Set(files.map((f) => f.service))].sort()).toEqual(["alertmanager", "edge", "edge-fx8350", "grafana", "guard", "guard-fx8350", "mirror-dockerhub", "mirror-ghcr", "prometheus", "redis", "registry", "scheduler"]);
     for (const c of ["fx8350", "fx9590", "playground-kind"]) {
       expect(readFileSync(path.join(out, "clients", c, "apply.sh"), "utf8")).toMatch(/^#!\/bin\/sh\n/);
       expect(readFileSync(path.join(out, "clients", c, "remove.sh"), "utf8")).toMatch(/^#!\/bin\/sh\n[\s\S]*echo unchanged/);

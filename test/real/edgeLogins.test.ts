@@ -5,12 +5,13 @@
  * (Caddy alone checks an unknown user against a fake hash of cost 14); the user's correct login works
  * all along. Measured as a ratio of the caddy process's own CPU time.
  */
+import { execFileSync } from "child_process";
 import { randomBytes } from "crypto";
-import { mkdtempSync, rmSync } from "fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { RunningEdge, startEdge } from "../../rig/edgeProcess";
-import { requireTool } from "../../rig/process";
+import { requireTool, startProcess } from "../../rig/process";
 import { RunningRegistry, startRegistry } from "../../rig/registryProcess";
 import { renderConfig, RenderedStack, variant } from "../../rig/rendered";
 
@@ -78,4 +79,63 @@ describe("failed logins at the edge", () => {
     const bearer = await fetch(url, { headers: { Authorization: "Bearer abc" } });
     expect([bearer.status, bearer.headers.get("www-authenticate")]).toEqual([401, 'Basic realm="regstack"']);
   });
+});
+
+describe("the failed-login guard beside the edge", () => {
+  const gwork = mkdtempSync(path.join(tmpdir(), "regstack-guard-"));
+  let guarded: RenderedStack;
+  let gregistry: RunningRegistry;
+  let gedge: RunningEdge;
+  let guard: ReturnType<typeof startProcess>;
+  const BLOCK = 10;
+
+  beforeAll(async () => {
+    requireTool("busybox");
+    requireTool("curl");
+    guarded = await renderConfig(
+      variant("local", { registry: { version: "2.8" }, users: [{ name: "ci", role: "push" }], access: { failedLogins: { limit: 3, windowSeconds: 60, blockSeconds: BLOCK } }, mirrors: [] }),
+      path.join(gwork, "rendered"),
+    );
+    gregistry = await startRegistry(guarded, gwork);
+    gedge = await startEdge(guarded, gwork, gregistry.port);
+    // The rendered guard, as its container runs it: busybox's sh, tail, awk, stat, date and mkfifo.
+    const guardService = guarded.evaluation.platform!.services.find((d) => d.id === "guard")!;
+    const bin = path.join(gwork, "bin");
+    mkdirSync(bin);
+    for (const tool of ["sh", "tail", "awk", "stat", "date", "mkfifo", "mktemp", "rm", "sleep", "kill"]) symlinkSync(execFileSync("which", ["busybox"], { encoding: "utf8" }).trim(), path.join(bin, tool));
+    const env = { ...guardService.env, GUARD_LOG: path.join(gedge.guardDirs.log, "access.log"), GUARD_BLOCKED_DIR: gedge.guardDirs.blocked, TMPDIR: gwork, PATH: bin };
+    guard = startProcess(path.join(bin, "sh"), [path.join(__dirname, "../../runtime/guard.sh")], env);
+  }, 60000);
+
+  afterAll(async () => {
+    await guard?.stop();
+    await gedge?.stop();
+    await gregistry?.stop();
+    rmSync(gwork, { recursive: true, force: true });
+  });
+
+  /** curl from a loopback address of its own: the status and Retry-After. */
+  const from = (address: string, password: string) => {
+    const out = execFileSync("curl", ["-s", "-o", "/dev/null", "-D", "-", "-w", "%{http_code}", "--interface", address, "-u", `ci:${password}`, `http://127.0.0.1:${gedge.ports.get(5000)}/v2/`], { encoding: "utf8" });
+    return { status: out.slice(-3), retryAfter: /retry-after: (\d+)/i.exec(out)?.[1] };
+  };
+  const until = async (check: () => boolean, ms: number) => {
+    for (const end = Date.now() + ms; Date.now() < end && !check(); ) await new Promise((r) => setTimeout(r, 250));
+  };
+
+  it("refuses an address after its limit of failed logins, with 429 and Retry-After, while another address still logs in; the block lifts after its time", async () => {
+    const password = guarded.users.ci;
+    expect(from("127.0.0.1", password).status).toBe("200");
+    for (let i = 0; i < 3; i++) expect(from("127.0.0.1", `wrong-${i}`).status).toBe("401");
+    await until(() => existsSync(path.join(gedge.guardDirs.blocked, "127.0.0.1")), 5000);
+    expect({ blocked: existsSync(path.join(gedge.guardDirs.blocked, "127.0.0.1")), output: guard.output().slice(-500) }).toEqual({ blocked: true, output: expect.stringContaining("blocked 127.0.0.1") });
+    // Even its correct password: the address is refused before any check.
+    expect(from("127.0.0.1", password)).toEqual({ status: "429", retryAfter: String(BLOCK) });
+    // Another client is not slowed or refused.
+    expect(from("127.0.0.2", password).status).toBe("200");
+    await until(() => !existsSync(path.join(gedge.guardDirs.blocked, "127.0.0.1")), (BLOCK + 6) * 1000);
+    expect(from("127.0.0.1", password).status).toBe("200");
+    // The guard passes the access log on: what the edge logged is in its output.
+    expect(guard.output()).toContain('"logger":"http.log.access');
+  }, 60000);
 });

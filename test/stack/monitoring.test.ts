@@ -66,7 +66,7 @@ describe("monitoring on the Docker target", () => {
     // One-shot helpers (data hand-overs, file installers) exit before the services start.
     const running = services(nas);
     expect(running.map((c) => c.name.replace(/^regstack-|-container$/g, "")).sort()).toEqual(
-      ["alertmanager", "edge", "grafana", "mirror-dockerhub", "mirror-ghcr", "mirror-quay", "node-exporter", "prometheus", "redis", "redis-exporter", "registry", "scheduler", "ui"].sort(),
+      ["alertmanager", "edge", "grafana", "guard", "mirror-dockerhub", "mirror-ghcr", "mirror-quay", "node-exporter", "prometheus", "redis", "redis-exporter", "registry", "scheduler", "ui"].sort(),
     );
     const total = running.reduce((sum, c) => sum + (c.inputs.memory as number), 0);
     expect(total).toBeLessThanOrEqual(1024);

@@ -115,7 +115,7 @@ describe.each(each())("stack %s under the offline engine, on Docker", (stack) =>
     // (config files, borrowed programs) or nothing that must survive (the maintenance flag).
     const isData = (v: { inputs: Record<string, unknown> }) => ((v.inputs.labels as { label: string }[]) ?? []).some((l) => l.label === "io.regstack.data");
     const data = ofType(e(), VOLUME).filter(isData);
-    for (const v of ofType(e(), VOLUME).filter((x) => !isData(x))) expect(v.name).toMatch(/-(config|programs|volume-maintenance)$/);
+    for (const v of ofType(e(), VOLUME).filter((x) => !isData(x))) expect(v.name).toMatch(/-(config|programs|volume-maintenance|volume-edge-log|volume-guard)$/);
     const onHostPaths = services(e()).some((c) => ((c.inputs.volumes as { hostPath?: string }[]) ?? []).some((v) => v.hostPath));
     // With a dataPath, data sits in host directories that no resource owns, so nothing can delete it.
     expect(data.length > 0 || onHostPaths).toBe(true);
@@ -304,6 +304,8 @@ describe("the platform network is fenced by who connects to whom", () => {
         // Monitoring: Prometheus reaches what it scrapes, Grafana reaches Prometheus, the edge reaches Grafana.
         "regstack-nas-edge": ["edge", "prometheus"],
         "regstack-nas-grafana": ["edge", "grafana", "prometheus"],
+        // The failed-login guard talks to nobody: a network of its own, no member else.
+        "regstack-nas-guard": ["guard"],
         "regstack-nas-prometheus": ["grafana", "prometheus"],
         "regstack-nas-alertmanager": ["alertmanager", "prometheus"],
         "regstack-nas-redis-exporter": ["prometheus", "redis-exporter"],
@@ -321,6 +323,8 @@ describe("the platform network is fenced by who connects to whom", () => {
         "regstack-dev-mirror-ghcr": ["edge-fx8350", "mirror-ghcr"],
         "regstack-dev-edge": ["edge", "prometheus"],
         "regstack-dev-grafana": ["edge", "grafana", "prometheus"],
+        "regstack-dev-guard": ["guard"],
+        "regstack-dev-guard-fx8350": ["guard-fx8350"],
         "regstack-dev-prometheus": ["grafana", "prometheus"],
         "regstack-dev-alertmanager": ["alertmanager", "prometheus"],
         "regstack-dev-redis-exporter": ["prometheus", "redis-exporter"],

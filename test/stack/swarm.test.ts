@@ -171,7 +171,7 @@ describe("the dev stack in Swarm mode", () => {
     for (const type of [SERVICE, CONFIG, SECRET]) expect(ofType(hosts, type)).toEqual([]);
     expect(ofType(hosts, NETWORK).every((n) => n.inputs.driver === "bridge")).toBe(true);
     expect(services(hosts).map((c) => c.inputs.name).sort()).toEqual(
-      ["edge", "edge", "mirror-dockerhub", "mirror-ghcr", "redis", "registry", "scheduler", "ui", "alertmanager", "grafana", "node-exporter", "node-exporter", "prometheus", "redis-exporter"].map((r) => `regstack-dev-${r}`).sort(),
+      ["edge", "edge", "mirror-dockerhub", "mirror-ghcr", "redis", "registry", "scheduler", "ui", "alertmanager", "grafana", "guard", "guard", "node-exporter", "node-exporter", "prometheus", "redis-exporter"].map((r) => `regstack-dev-${r}`).sort(),
     );
     expect(hosts.outputs.swarmService).toBeUndefined();
   });

@@ -80,7 +80,7 @@ export const dockerKeys = {
       edge: limits(128, "1", "the edge (Caddy)", "CPU limit. TLS costs CPU: at 0.5, pushes through the edge ran at 40 % of direct in `npm run bench`; at 1, about 70 %."),
       prometheus: limits(256, "0.5", "Prometheus"),
       alertmanager: limits(48, "0.25", "Alertmanager"),
-      exporter: limits(32, "0.25", "each exporter (node-exporter, redis_exporter)"),
+      exporter: limits(32, "0.25", "each small helper: the exporters (node-exporter, redis_exporter) and each edge's failed-login guard"),
       grafana: limits(160, "0.5", "Grafana"),
     },
     { type: "object", text: "Container limits per role." },

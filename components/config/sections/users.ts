@@ -4,7 +4,7 @@ import { CheckContext, duplicates, requireSecret } from "../checks";
 import { bool, int, listOf, object, oneOf, optional, required, section, str, withDefault } from "../decoders";
 import { IssueList } from "../issues";
 import { userName } from "../patterns";
-import { UserSpec } from "../types";
+import { FailedLoginLimit, UserSpec } from "../types";
 
 const user = object({
   name: required(str(userName), { type: "user name", text: "Lowercase letters, digits, `.`, `_`, `-`." }),
@@ -28,6 +28,18 @@ export const userKeys = {
         type: "boolean",
         text: "GET and HEAD on the registry need no login; writes still need a `push` user and the `/v2/` ping still checks passwords.",
       }),
+      failedLogins: section(
+        {
+          limit: optional(int(0, 1000), {
+            type: "0–1000",
+            default: "`10` where the edge sees clients' addresses (Docker hosts, Swarm `publishMode: host`); `0` under the ingress mesh and on Kubernetes, which hide them",
+            text: "Failed logins from one address within `windowSeconds` after which the edge refuses that address (429) for `blockSeconds`; `0` turns the guard off. A successful login clears an address's count.",
+          }),
+          windowSeconds: withDefault(int(10, 86400), 60, { type: "seconds", text: "The window failed logins are counted in." }),
+          blockSeconds: withDefault(int(10, 86400), 900, { type: "seconds", text: "How long a blocked address is refused." }),
+        },
+        { type: "object", text: "The edge's failed-login guard (a container beside each edge, following its access log)." },
+      ),
     },
     { type: "object", text: "Authentication settings." },
   ),
@@ -41,6 +53,39 @@ export function checkUsers(raw: { users: readonly UserRaw[] }, ctx: CheckContext
     issues.add("regstack:users", 'expected at least one user with role "push", or nobody can push images');
   }
   requireSecret(raw.users, "users", ctx, issues);
+}
+
+/** What the failed-login guard reads of the raw config. */
+export interface FailedLoginsRaw {
+  readonly access: { readonly failedLogins: { readonly limit?: number; readonly windowSeconds: number; readonly blockSeconds: number } };
+  readonly target: "docker" | "kubernetes";
+  readonly docker: { readonly mode: "hosts" | "swarm"; readonly swarm?: { readonly publishMode: "ingress" | "host" } };
+}
+
+/**
+ * Whether the edge sees each client's own address: not behind Swarm's ingress mesh nor a Kubernetes
+ * NodePort, which replace it with their own (blocking that address would refuse every client).
+ */
+function edgeSeesClients(raw: FailedLoginsRaw): boolean {
+  if (raw.target === "kubernetes") return false;
+  return raw.docker.mode !== "swarm" || raw.docker.swarm?.publishMode === "host";
+}
+
+export function checkFailedLogins(raw: FailedLoginsRaw, issues: IssueList): void {
+  const limit = raw.access.failedLogins.limit;
+  if (limit !== undefined && limit > 0 && !edgeSeesClients(raw)) {
+    issues.add(
+      "regstack:access.failedLogins.limit",
+      `the edge cannot tell clients apart here (${raw.target === "kubernetes" ? "a NodePort replaces their address with a node's" : "the ingress mesh replaces their address with its own"}), so blocking one address would refuse everyone; set it to 0${raw.target === "kubernetes" ? "" : ", or use docker.swarm.publishMode: host"}`,
+    );
+  }
+}
+
+/** The guard's settings, or undefined when it is off. */
+export function buildFailedLogins(raw: FailedLoginsRaw): FailedLoginLimit | undefined {
+  const f = raw.access.failedLogins;
+  const limit = f.limit ?? (edgeSeesClients(raw) ? 10 : 0);
+  return limit === 0 ? undefined : { limit, windowSeconds: f.windowSeconds, blockSeconds: f.blockSeconds };
 }
 
 export function buildUsers(raw: { users: readonly UserRaw[] }): UserSpec[] {

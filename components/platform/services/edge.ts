@@ -5,7 +5,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { EdgeSite, EdgeTls, EdgeUser, renderCaddyfile, renderEdgeUsers, renderKnownNames } from "../../render/caddy";
-import { edgePaths } from "../../render/paths";
+import { edgePaths, guardPaths } from "../../render/paths";
+import { FailedLoginLimit } from "../../config/types";
+import { GUARD_VOLUMES } from "./guard";
 import { KeepPolicy, ServiceDescription, ServicePort } from "../description";
 import { EdgeTlsFile } from "../edgeSites";
 
@@ -26,6 +28,8 @@ export interface EdgeServiceArgs {
   readonly anonymousPull: boolean;
   /** The maintenance volume and the flag file that stops writes (the registry's node, when a job freezes writes). */
   readonly maintenance?: { readonly dir: string; readonly freezeFile: string; readonly beside: string };
+  /** Its failed-login guard's limit, when one runs beside it. */
+  readonly failedLogins?: FailedLoginLimit;
   /** Caddy's state (issued leaves, ACME account). */
   readonly keep: KeepPolicy;
   /** Ids of the services that must be up before it starts. */
@@ -44,7 +48,16 @@ export const EDGE_USER = "10600:10600";
 const FIRST_UNPRIVILEGED_PORT = 1024;
 
 export function edgeService(args: EdgeServiceArgs): ServiceDescription {
-  const caddyfile = renderCaddyfile({ tls: args.tls, pullUsers: args.pullUsers, scrapeUsers: args.scrapers?.names, anonymousPull: args.anonymousPull, sites: args.sites, freezeFile: args.maintenance?.freezeFile });
+  const guard = args.failedLogins ? { accessLog: guardPaths.accessLog, blockedDir: guardPaths.blockedDir, blockSeconds: args.failedLogins.blockSeconds } : undefined;
+  const caddyfile = renderCaddyfile({
+    tls: args.tls,
+    pullUsers: args.pullUsers,
+    scrapeUsers: args.scrapers?.names,
+    anonymousPull: args.anonymousPull,
+    sites: args.sites,
+    freezeFile: args.maintenance?.freezeFile,
+    guard,
+  });
   const sitePorts = [...new Set(args.sites.map((s) => s.port))].sort((a, b) => a - b);
   const ports: ServicePort[] = [
     ...(args.tls.mode === "acme" ? [{ name: "acme-http", port: edgePaths.acmeHttpPort, published: true }] : []),
@@ -79,7 +92,16 @@ export function edgeService(args: EdgeServiceArgs): ServiceDescription {
     ],
     watchedFile: edgePaths.caddyfile,
     data: { path: edgePaths.dataDir, name: "edge", keep: args.keep, size: "small", ...(unprivileged ? { owner: EDGE_USER } : {}) },
-    sharedVolumes: args.maintenance ? [{ path: args.maintenance.dir, name: "maintenance", readOnly: true, beside: args.maintenance.beside }] : [],
+    sharedVolumes: [
+      ...(args.maintenance ? [{ path: args.maintenance.dir, name: "maintenance", readOnly: true, beside: args.maintenance.beside }] : []),
+      // It writes the access log its guard follows, and reads the addresses the guard blocks.
+      ...(guard
+        ? [
+            { path: guardPaths.logDir, name: GUARD_VOLUMES.log, readOnly: false, beside: args.id },
+            { path: guardPaths.blockedDir, name: GUARD_VOLUMES.blocked, readOnly: true, beside: args.id },
+          ]
+        : []),
+    ],
     scratch: [
       { path: edgePaths.configDir, sizeMb: 8, mode: "0700", ...(unprivileged ? { uid } : {}) },
       { path: "/tmp", sizeMb: 16, mode: "1777" },

@@ -1,5 +1,5 @@
 /**
- * The programs the scheduler container runs, as files: the scheduler, the verifier, the Redis flush
+ * The programs the scheduler container (and the edge's guard) runs, as files: the scheduler, the verifier, the Redis flush
  * and the job scripts. They live in runtime/ as plain scripts (shellcheck and tsc check them there)
  * and take every setting from their environment, so no config value is written into a script.
  */
@@ -30,7 +30,10 @@ export const RUNTIME_FILES = [
   "job.sh",
 ] as const;
 
-export type RuntimeFile = (typeof RUNTIME_FILES)[number];
+/** Runtime files of other services (the edge's failed-login guard). */
+export const OTHER_RUNTIME_FILES = ["guard.sh"] as const;
+
+export type RuntimeFile = (typeof RUNTIME_FILES)[number] | (typeof OTHER_RUNTIME_FILES)[number];
 
 export function runtimeFile(name: RuntimeFile): string {
   return fs.readFileSync(path.join(RUNTIME_DIR, name), "utf8");
