@@ -12,7 +12,8 @@ export interface CredentialsArgs {
 }
 
 /**
- * The registry's users: passwords (from secure config or generated) and a stable bcrypt salt per user,
+ * Logins the edge checks (the registry's users; Prometheus' scrape login at another host's edge):
+ * passwords (from secure config or generated) and a stable bcrypt salt per user,
  * so a hash changes only with its password. The edge checks the hashes; adding or removing a user
  * changes only these resources and the edge's users file, never the registry or its data.
  */

@@ -25,7 +25,6 @@ import { TrustScripts } from "../render/clientTrust";
 import { describeMonitoring, EdgeCertificate, grafanaOf, WATCHED_CERTIFICATES } from "./monitoring";
 import { RulesInput } from "../render/monitoring/rules";
 import { EdgeSite, renderEdgeUsers } from "../render/caddy";
-import { bcryptHash } from "../render/bcrypt";
 import { edgeIdOf, remoteScrapesOf, SCRAPE_USER, scrapePathOf } from "./remoteScrape";
 
 /** The whole platform, described: what a target translates and what the outputs are built from. */
@@ -54,14 +53,6 @@ export interface PlatformDescription {
 
 function httpSecret(name: string, parent: pulumi.Resource): Secret {
   return pulumi.secret(new random.RandomPassword(name, { length: 48, special: false }, { parent, additionalSecretOutputs: ["result"] }).result);
-}
-
-/** Prometheus' login at other hosts' edges: a generated password, and the edges' users file with its hash. */
-function scrapeLoginOf(name: string, bcryptCost: number, parent: pulumi.Resource): { password: Secret; usersFile: pulumi.Output<string> } {
-  const password = new random.RandomPassword(`${name}-scrape-password`, { length: 32, special: false }, { parent, additionalSecretOutputs: ["result"] }).result;
-  const salt = new random.RandomString(`${name}-scrape-salt`, { length: 22, special: false }, { parent }).result;
-  const usersFile = pulumi.secret(pulumi.all([password, salt]).apply(([p, s]) => renderEdgeUsers([{ name: SCRAPE_USER, hash: bcryptHash(p, s, bcryptCost) }])));
-  return { password: pulumi.secret(password), usersFile };
 }
 
 /** Describes the platform for a validated spec; its resources are children of `parent` (the target's root). */
@@ -111,7 +102,7 @@ export function describePlatform(name: string, spec: PlatformSpec, parent: pulum
   const edgeCertificates: EdgeCertificate[] = [];
   // Per host, Prometheus reads another host's services through that host's edge, with a login of its own.
   const remoteScrapes = remoteScrapesOf(spec, placement);
-  const scrapeLogin = remoteScrapes.length > 0 ? scrapeLoginOf(name, spec.access.bcryptCost, parent) : undefined;
+  const scrapeLogin = remoteScrapes.length > 0 ? new Credentials(`${name}-scrape`, { users: [{ name: SCRAPE_USER, role: "pull" }], bcryptCost: spec.access.bcryptCost }, { parent }) : undefined;
   for (const node of placement.nodes) {
     const remote = remoteScrapes.find((r) => r.node === node);
     const metricsSite: EdgeSite[] = remote
@@ -132,7 +123,7 @@ export function describePlatform(name: string, spec: PlatformSpec, parent: pulum
         tlsFiles: tls.files,
         users: credentials.hashed,
         userNames: spec.users.map((u) => u.name),
-        scrapers: remote && scrapeLogin ? { names: [SCRAPE_USER], file: scrapeLogin.usersFile } : undefined,
+        scrapers: remote && scrapeLogin ? { names: [SCRAPE_USER], file: scrapeLogin.hashed.apply(renderEdgeUsers) } : undefined,
         pullUsers,
         anonymousPull: spec.access.anonymousPull,
         // Writes stop at the registry's edge while GC or a restore runs.
@@ -186,7 +177,7 @@ export function describePlatform(name: string, spec: PlatformSpec, parent: pulum
     edgeCertificates,
     redisPassword,
     scheduler: jobs.length > 0 ? { id: SCHEDULER_ID, data: SCHEDULER_STATE } : undefined,
-    remote: scrapeLogin ? { scrapes: remoteScrapes, password: scrapeLogin.password, caCertPem: authority.caCertPem } : undefined,
+    remote: scrapeLogin ? { scrapes: remoteScrapes, password: scrapeLogin.passwords[SCRAPE_USER], caCertPem: authority.caCertPem } : undefined,
     keep: refillableKeep,
   });
   if (monitoring) services.push(...monitoring.services);
