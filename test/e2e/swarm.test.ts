@@ -69,7 +69,7 @@ afterAll(async () => {
 describe("the dev stack as Swarm services in a real engine", () => {
   it("runs every service it can stand in, each a running task, healthy; configs and secrets under versioned names", () => {
     expect(report.services.map((s) => s.resource).sort()).toEqual(
-      ["edge", "mirror-dockerhub", "mirror-ghcr", "redis", "registry", "scheduler", "prometheus", "alertmanager", "node-exporter", "redis-exporter"].map((id) => `regstack-${id}-service`).sort(),
+      ["edge", "guard", "mirror-dockerhub", "mirror-ghcr", "redis", "registry", "scheduler", "prometheus", "alertmanager", "node-exporter", "redis-exporter"].map((id) => `regstack-${id}-service`).sort(),
     );
     expect(report.services.every((s) => s.action === "created")).toBe(true);
     // No stand-in for the UI and Grafana.
