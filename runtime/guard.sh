@@ -61,7 +61,7 @@ awk \
     status = field("status") + 0
     # Whole seconds: a fraction would be written back as %.6g (1.7964e+09) when kept as text.
     ts = int(field("ts") + 0)
-    if (status < 400 && field("user_id") != "") { delete count[ip]; delete times[ip]; next }
+    if (status < 400 && field("user_id") != "") { delete times[ip]; next }
     if (status != 401 || index($0, "\"Authorization\":[") == 0) next
     # The failures of this address still inside the window, and this one.
     n = split(times[ip], seen, " ")

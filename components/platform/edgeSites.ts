@@ -4,6 +4,7 @@ import { PlatformSpec } from "../config/types";
 import { EdgeSite, EdgeTls, SiteAccess } from "../render/caddy";
 import { edgePaths } from "../render/paths";
 import { Authority, caNameOf } from "./authority";
+import { RemoteScrape, scrapePathOf } from "./remoteScrape";
 import { cacheIsOpen, Endpoints, internalAddresses, Placement, ServiceEndpoint } from "./topology";
 
 /** A certificate or key file an edge reads. */
@@ -28,6 +29,18 @@ export function sitesOn(node: string, spec: PlatformSpec, endpoints: Endpoints, 
     sites.push(site(`mirror ${m.name} (${m.upstream})`, endpoints.mirrors[m.name], internalAddresses.mirror(m.name), access));
   }
   return sites;
+}
+
+/** The metrics site of another host's edge, which Prometheus on the registry's node scrapes (per host). */
+export function metricsSiteOf(remote: RemoteScrape, placement: Placement): EdgeSite {
+  return {
+    service: `metrics of ${remote.node}'s services, for Prometheus on ${placement.primary}`,
+    names: [remote.address],
+    port: remote.port,
+    upstream: "",
+    access: "metrics",
+    metricsRoutes: remote.routes.map((r) => ({ path: scrapePathOf(r.service), upstream: r.upstream })),
+  };
 }
 
 /** An edge's TLS settings and the files they need: the root and this edge's intermediate, or a server certificate. */

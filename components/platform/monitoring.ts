@@ -11,11 +11,11 @@ import { RulesInput, renderRules, WatchedCertificate } from "../render/monitorin
 import { edgePaths, monitoringPaths, registryPaths } from "../render/paths";
 import { KeepPolicy, ServiceDescription } from "./description";
 import { ALERTMANAGER_ID, alertmanagerService } from "./services/alertmanager";
-import { nodeExporterService, REDIS_EXPORTER_ID, redisExporterService } from "./services/exporters";
+import { NODE_EXPORTER_ID, nodeExporterService, REDIS_EXPORTER_ID, redisExporterService } from "./services/exporters";
 import { grafanaService } from "./services/grafana";
 import { PROMETHEUS_ID, prometheusService } from "./services/prometheus";
-import { Endpoints, internalNames, Placement, reaches } from "./topology";
-import { nodeExporterIdOf, RemoteScrape, SCRAPE_USER, scrapePathOf } from "./remoteScrape";
+import { Endpoints, internalNames, perNodeId, Placement, reaches } from "./topology";
+import { RemoteScrape, SCRAPE_USER, scrapePathOf } from "./remoteScrape";
 
 /** A certificate file an edge carries that `pulumi up` (not Caddy) renews. */
 export interface EdgeCertificate {
@@ -86,7 +86,7 @@ export function describeMonitoring(args: MonitoringArgs): Monitoring | undefined
   for (const node of placement.nodes.filter(scraped)) {
     services.push(
       nodeExporterService({
-        id: nodeExporterIdOf(node, placement),
+        id: perNodeId(NODE_EXPORTER_ID, node, placement),
         placement: node,
         registry: node === home,
         // On a cluster each claim may sit on another node: node-exporter reads the registry's only.

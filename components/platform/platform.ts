@@ -10,9 +10,9 @@ import { Authority } from "./authority";
 import { ClientTrust, ClientTrustArgs, trustScriptsOf } from "./clientTrust";
 import { Credentials } from "./credentials";
 import { KeepPolicy, ServiceDescription } from "./description";
-import { edgeTlsOf, sitesOn } from "./edgeSites";
-import { edgeService } from "./services/edge";
-import { guardService } from "./services/guard";
+import { edgeTlsOf, metricsSiteOf, sitesOn } from "./edgeSites";
+import { EDGE_ID, edgeService } from "./services/edge";
+import { GUARD_ID, guardService } from "./services/guard";
 import { mirrorService } from "./services/mirror";
 import { redisService } from "./services/redis";
 import { registryService } from "./services/registry";
@@ -20,12 +20,12 @@ import { uiService } from "./services/ui";
 import { SCHEDULER_ID, SCHEDULER_STATE, schedulerService } from "./services/scheduler";
 import { describeJobs, JobConfigDir, ScheduledJob } from "./jobs";
 import { jobPaths, registryPaths } from "../render/paths";
-import { Endpoints, endpointsOf, internalNames, Placement, placementOf } from "./topology";
+import { Endpoints, endpointsOf, internalNames, perNodeId, Placement, placementOf } from "./topology";
 import { TrustScripts } from "../render/clientTrust";
 import { describeMonitoring, EdgeCertificate, grafanaOf, WATCHED_CERTIFICATES } from "./monitoring";
 import { RulesInput } from "../render/monitoring/rules";
-import { EdgeSite, renderEdgeUsers } from "../render/caddy";
-import { edgeIdOf, remoteScrapesOf, SCRAPE_USER, scrapePathOf } from "./remoteScrape";
+import { renderEdgeUsers } from "../render/caddy";
+import { remoteScrapesOf, SCRAPE_USER } from "./remoteScrape";
 
 /** The whole platform, described: what a target translates and what the outputs are built from. */
 export interface PlatformDescription {
@@ -105,45 +105,40 @@ export function describePlatform(name: string, spec: PlatformSpec, parent: pulum
   const scrapeLogin = remoteScrapes.length > 0 ? new Credentials(`${name}-scrape`, { users: [{ name: SCRAPE_USER, role: "pull" }], bcryptCost: spec.access.bcryptCost }, { parent }) : undefined;
   for (const node of placement.nodes) {
     const remote = remoteScrapes.find((r) => r.node === node);
-    const metricsSite: EdgeSite[] = remote
-      ? [{ service: `metrics of ${node}'s services, for Prometheus on ${placement.primary}`, names: [remote.address], port: remote.port, upstream: "", access: "metrics", metricsRoutes: remote.routes.map((r) => ({ path: scrapePathOf(r.service), upstream: r.upstream })) }]
-      : [];
-    const sites = [...sitesOn(node, spec, endpoints, placement), ...metricsSite];
+    const sites = [...sitesOn(node, spec, endpoints, placement), ...(remote ? [metricsSiteOf(remote, placement)] : [])];
     if (sites.length === 0) continue;
     // The registry's node has "the" edge; another node's edge is named after it.
-    const id = edgeIdOf(node, placement);
+    const id = perNodeId(EDGE_ID, node, placement);
     const tls = edgeTlsOf(`${name}-${id}`, sites, spec, authority);
     for (const f of tls.files.filter((file) => WATCHED_CERTIFICATES.includes(file.path))) edgeCertificates.push({ name: `${id}/${f.path.slice(f.path.lastIndexOf("/") + 1)}`, pem: f.content });
-    services.push(
-      edgeService({
-        id,
-        placement: node,
-        sites,
-        tls: tls.tls,
-        tlsFiles: tls.files,
-        users: credentials.hashed,
-        userNames: spec.users.map((u) => u.name),
-        scrapers: remote && scrapeLogin ? { names: [SCRAPE_USER], file: scrapeLogin.hashed.apply(renderEdgeUsers) } : undefined,
-        pullUsers,
-        anonymousPull: spec.access.anonymousPull,
-        // Writes stop at the registry's edge while GC or a restore runs.
-        maintenance: node === placement.primary && freezeFile ? { dir: jobPaths.maintenanceDir, freezeFile, beside: internalNames.registry } : undefined,
-        keep: refillableKeep,
-        // Not the caches: a cache whose upstream is unreachable at boot restart-loops (distribution
-        // issue 4038) and must not hold up the edge; Caddy answers 502 for that site until it is up.
-        // Nor Grafana: monitoring never holds up the registry.
-        dependsOn: services.filter((s) => s.placement === node && s.component !== "Mirror" && s.component !== "Grafana").map((s) => s.id),
-        connectsTo: [
-          ...services.filter((s) => s.placement === node && sites.some((site) => s.aliases.some((a) => site.upstream.startsWith(`${a}:`)))).map((s) => s.id),
-          // What its metrics site reads beyond its caches: this host's node-exporter (described with monitoring).
-          ...(remote?.routes.filter((r) => r.job === "node").map((r) => r.service) ?? []),
-        ],
-        failedLogins: spec.access.failedLogins,
-      }),
-    );
-    const edge = services[services.length - 1];
+    const edge = edgeService({
+      id,
+      placement: node,
+      sites,
+      tls: tls.tls,
+      tlsFiles: tls.files,
+      users: credentials.hashed,
+      userNames: spec.users.map((u) => u.name),
+      scrapers: remote && scrapeLogin ? { names: [SCRAPE_USER], file: scrapeLogin.hashed.apply(renderEdgeUsers) } : undefined,
+      pullUsers,
+      anonymousPull: spec.access.anonymousPull,
+      // Writes stop at the registry's edge while GC or a restore runs.
+      maintenance: node === placement.primary && freezeFile ? { dir: jobPaths.maintenanceDir, freezeFile, beside: internalNames.registry } : undefined,
+      keep: refillableKeep,
+      // Not the caches: a cache whose upstream is unreachable at boot restart-loops (distribution
+      // issue 4038) and must not hold up the edge; Caddy answers 502 for that site until it is up.
+      // Nor Grafana: monitoring never holds up the registry.
+      dependsOn: services.filter((s) => s.placement === node && s.component !== "Mirror" && s.component !== "Grafana").map((s) => s.id),
+      connectsTo: [
+        ...services.filter((s) => s.placement === node && sites.some((site) => s.aliases.some((a) => site.upstream.startsWith(`${a}:`)))).map((s) => s.id),
+        // What its metrics site reads beyond its caches: this host's node-exporter (described with monitoring).
+        ...(remote?.routes.filter((r) => r.job === "node").map((r) => r.service) ?? []),
+      ],
+      failedLogins: spec.access.failedLogins,
+    });
+    services.push(edge);
     if (spec.access.failedLogins) {
-      services.push(guardService({ id: node === placement.primary ? "guard" : `guard-${node}`, edge: id, placement: node, limit: spec.access.failedLogins, user: edge.user }));
+      services.push(guardService({ id: perNodeId(GUARD_ID, node, placement), edge: id, placement: node, limit: spec.access.failedLogins, user: edge.user }));
     }
   }
 

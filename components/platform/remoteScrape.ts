@@ -8,7 +8,8 @@
 import { PlatformSpec } from "../config/types";
 import { edgePaths, monitoringPaths, registryPaths } from "../render/paths";
 import { NODE_EXPORTER_ID } from "./services/exporters";
-import { internalNames, Placement, reaches } from "./topology";
+import { EDGE_ID } from "./services/edge";
+import { internalNames, perNodeId, Placement, reaches } from "./topology";
 
 /** The user name Prometheus logs in with at another host's edge (never one of the registry's users). */
 export const SCRAPE_USER = "prometheus";
@@ -36,16 +37,6 @@ export interface RemoteScrape {
   readonly routes: readonly ScrapeRoute[];
 }
 
-/** The edge's id on a node: "the" edge on the registry's node, `edge-<node>` on another. */
-export function edgeIdOf(node: string, placement: Placement): string {
-  return node === placement.primary ? "edge" : `edge-${node}`;
-}
-
-/** node-exporter's id on a node: `node-exporter` on the registry's node, `node-exporter-<node>` on another. */
-export function nodeExporterIdOf(node: string, placement: Placement): string {
-  return node === placement.primary ? NODE_EXPORTER_ID : `${NODE_EXPORTER_ID}-${node}`;
-}
-
 /** Where `/metrics/<service>` leads on an edge's metrics site. */
 export function scrapePathOf(service: string): string {
   return `/metrics/${service}`;
@@ -58,10 +49,10 @@ export function remoteScrapesOf(spec: PlatformSpec, placement: Placement): Remot
   return placement.nodes
     .filter((node) => !reaches(spec, placement.primary, node))
     .map((node) => {
-      const exporter = nodeExporterIdOf(node, placement);
+      const exporter = perNodeId(NODE_EXPORTER_ID, node, placement);
       const routes: ScrapeRoute[] = [
         // The edge's own listener, inside its container.
-        { service: edgeIdOf(node, placement), job: "edge", upstream: `localhost:${edgePaths.metricsPort}` },
+        { service: perNodeId(EDGE_ID, node, placement), job: "edge", upstream: `localhost:${edgePaths.metricsPort}` },
         ...spec.mirrors
           .filter((m) => placement.mirrors[m.name] === node)
           .map((m): ScrapeRoute => ({ service: internalNames.mirror(m.name), job: "cache", upstream: `${internalNames.mirror(m.name)}:${registryPaths.debugPort}`, labels: { upstream: m.upstream } })),

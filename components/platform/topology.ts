@@ -63,6 +63,14 @@ export interface Placement {
 }
 
 /**
+ * The id of a service that runs once per node (the edge, its guard, node-exporter): its plain name
+ * on the registry's node, `<name>-<node>` on another.
+ */
+export function perNodeId(name: string, node: string, placement: Placement): string {
+  return node === placement.primary ? name : `${name}-${node}`;
+}
+
+/**
  * Whether a service on one node reaches a service on another: always on a cluster and on a Swarm
  * (one overlay spans the nodes); per host, only on its own node (each host has its own bridges).
  */

@@ -165,7 +165,10 @@ interface Scope {
 const ALL: Scope = { conditions: [] };
 const WRITES: Scope = { name: "write", conditions: ["not method GET HEAD OPTIONS"] };
 const PING: Scope = { name: "ping", conditions: ["path /v2/"] };
-const WRITE = `@${WRITES.name} ${WRITES.conditions[0]}`;
+
+/** A scope's named matcher on one line (`@write not method GET HEAD OPTIONS`). */
+const matcherOf = (scope: Scope): string => `@${scope.name} ${scope.conditions.join(" ")}`;
+const WRITE = matcherOf(WRITES);
 
 /** Matchers and handlers of a site, in the order they run (see SiteAccess). */
 function accessLines(site: EdgeSite, input: CaddyfileInput): { matchers: string[]; handlers: string[] } {
@@ -179,7 +182,7 @@ function accessLines(site: EdgeSite, input: CaddyfileInput): { matchers: string[
         // Reads are open; the /v2/ ping still challenges, so clients log in before they push and a
         // wrong password fails at `docker login`.
         const [ping, write] = [users(PING), users(WRITES)];
-        return { matchers: [WRITE, `@${PING.name} ${PING.conditions[0]}`, ...ping.matchers, ...write.matchers, ...denied], handlers: [...ping.handlers, ...write.handlers, ...deny] };
+        return { matchers: [WRITE, matcherOf(PING), ...ping.matchers, ...write.matchers, ...denied], handlers: [...ping.handlers, ...write.handlers, ...deny] };
       }
       return { matchers: [WRITE, ...users(ALL).matchers, ...denied], handlers: [...users(ALL).handlers, ...deny] };
     case "ui":

@@ -38,6 +38,9 @@ export interface EdgeServiceArgs {
   readonly connectsTo: readonly string[];
 }
 
+/** The id of the registry's node's edge; another node's is `edge-<node>` (topology's perNodeId). */
+export const EDGE_ID = "edge";
+
 /**
  * The unprivileged user the edge runs as when it listens on no privileged port (every stack but one
  * with host routing on 443 or ACME's port 80): its state and files are handed to it.

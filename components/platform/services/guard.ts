@@ -20,6 +20,9 @@ export interface GuardServiceArgs {
 }
 
 /** The names of the node's volumes the edge and its guard share: the access log, and the blocked addresses. */
+/** The id of the guard beside the registry's node's edge; another node's is `guard-<node>`. */
+export const GUARD_ID = "guard";
+
 export const GUARD_VOLUMES = { log: "edge-log", blocked: "guard" } as const;
 
 export function guardService(args: GuardServiceArgs): ServiceDescription {
