@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "./config/issues";
-import { loadConfig } from "./config/load";
+import { loadConfig, StackFileFacts } from "./config/load";
 import { PlatformSpec } from "./config/types";
 import { DockerPlatform } from "./docker/platform";
 import { SwarmPlatform } from "./docker/swarm/platform";
@@ -11,6 +11,8 @@ import { PlatformDescription } from "./platform/platform";
 /** What a caller of the program may observe (the offline engine renders files from the description). */
 export interface ProgramHooks {
   readonly onDescribed?: (description: PlatformDescription) => void;
+  /** What the offline engine read of the stack file; under `pulumi up` the program reads it itself. */
+  readonly stackFile?: StackFileFacts;
 }
 
 /** Declares the platform for a validated spec on its target. */
@@ -28,7 +30,7 @@ export function declarePlatform(spec: PlatformSpec, hooks: ProgramHooks = {}): P
 export function program(hooks: ProgramHooks = {}): PlatformOutputs {
   let spec: PlatformSpec;
   try {
-    spec = loadConfig();
+    spec = loadConfig(hooks.stackFile);
   } catch (err) {
     // A RunError prints its message alone, without a stack trace: the list of config problems.
     if (err instanceof ConfigError) throw new pulumi.RunError(err.message);

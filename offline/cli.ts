@@ -1,7 +1,7 @@
 import { existsSync } from "fs";
 import { ConfigError } from "../components/config/issues";
 import { shippedStacks, stackFile } from "./stackConfig";
-import { StackFileError } from "./stackFile";
+import { StackFileError } from "../components/config/stackFile";
 
 export interface CliOptions {
   readonly stack: string;

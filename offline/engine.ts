@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { mockState } from "./mockValues";
 import { PlatformDescription } from "../components/platform/platform";
+import { StackFileFacts } from "../components/config/load";
 import { ClientScripts, describedClientScripts, describedFiles, RenderedFile } from "./files";
 import { PROJECT, StackConfig } from "./stackConfig";
 
@@ -89,7 +90,7 @@ const OFFLINE_STACK_TRACE_LIMIT = 3;
  * captured with its inputs and options (the mock monitor's request carries them), and the stack's
  * outputs with their secret markers. Runs one stack at a time.
  */
-export async function evaluate(config: StackConfig, program: (observe: (d: PlatformDescription) => void) => Record<string, unknown>): Promise<Evaluation> {
+export async function evaluate(config: StackConfig, program: (observe: (d: PlatformDescription) => void, stackFile: StackFileFacts) => Record<string, unknown>): Promise<Evaluation> {
   if (running) throw new Error("offline engine: one evaluation at a time");
   running = true;
   // The SDK records a stack trace on every promise it makes (for leak reports at exit, which the
@@ -142,7 +143,7 @@ export async function evaluate(config: StackConfig, program: (observe: (d: Platf
     let platform: PlatformDescription | undefined;
     await pulumi.runtime.runInPulumiStack(async () => {
       try {
-        return { ...program((d) => (platform = d)) };
+        return { ...program((d) => (platform = d), { secretPaths: config.secretPaths }) };
       } catch (err) {
         failure = err;
         return {};

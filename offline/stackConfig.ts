@@ -1,13 +1,15 @@
 import { createHash } from "crypto";
 import { existsSync, readFileSync } from "fs";
 import * as path from "path";
-import { readStackYaml } from "./stackFile";
+import { readStackYaml, secretPathsOf } from "../components/config/stackFile";
 
 /** A stack's config as the engine would hand it to the program: flat key → text, and secret keys. */
 export interface StackConfig {
   readonly stack: string;
   readonly values: Record<string, string>;
   readonly secretKeys: string[];
+  /** Each value held encrypted, by full path (`regstack:users[1].password`); unset for a config built in memory, where `secretKeys` marks whole keys. */
+  readonly secretPaths?: string[];
 }
 
 export const PROJECT = "regstack";
@@ -71,5 +73,5 @@ export function parseStackFile(stack: string, text: string, file = `Pulumi.${sta
     values[fullKey] = value === null || value === undefined ? "" : typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
     if (found.any) secretKeys.push(fullKey);
   }
-  return { stack, values, secretKeys };
+  return { stack, values, secretKeys, secretPaths: secretPathsOf(config, PROJECT) };
 }

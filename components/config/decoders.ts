@@ -140,7 +140,9 @@ export function bool(): Decoder<boolean> {
   return (value, path, issues) => {
     if (value === true || value === "true") return true;
     if (value === false || value === "false") return false;
-    issues.add(path, `expected true or false, got ${describe(value)}`);
+    // Pulumi's reader (yaml.v3) keeps YAML 1.1's yes/no/on/off as text: say so, rather than guess.
+    const yaml11 = typeof value === "string" && /^(y|yes|n|no|on|off)$/i.test(value) ? ` (Pulumi reads an unquoted ${value} as text, not as a boolean: write true or false)` : "";
+    issues.add(path, `expected true or false, got ${describe(value)}${yaml11}`);
     return invalid();
   };
 }

@@ -27,6 +27,8 @@ export interface RawConfig {
   readonly values: Readonly<Record<string, string>>;
   /** Keys marked secret (set with `pulumi config set --secret`). */
   readonly secretKeys: readonly string[];
+  /** Each value the stack file holds encrypted, by full path, when the stack file was read (see CheckContext). */
+  readonly secretPaths?: readonly string[];
   readonly stack: string;
 }
 
@@ -70,7 +72,7 @@ export function parseSpec(raw: RawConfig): PlatformSpec {
   const spec = decoded as RawSpec;
   const decodeFailed = !issues.empty;
   try {
-    checkAcrossKeys(spec, { secretKeys: raw.secretKeys, given: new Set(given.keys()) }, issues);
+    checkAcrossKeys(spec, { secretKeys: raw.secretKeys, secretPaths: raw.secretPaths, given: new Set(given.keys()) }, issues);
   } catch (err) {
     // Checks across keys read values that may have failed to decode: then the decode problems
     // already listed are what the user needs; anything else is a bug.
@@ -119,7 +121,7 @@ function checkAcrossKeys(spec: RawSpec, ctx: CheckContext, issues: IssueList): v
     () => checkMirrors(spec, ctx, issues),
     () => checkTls(spec, ctx, issues),
     () => checkClients(spec, tlsModeOf(spec), ctx, issues),
-    () => checkNotifications(spec, issues),
+    () => checkNotifications(spec, ctx, issues),
     () => checkRedis(spec, issues),
     () => checkBackup(spec, ctx, issues),
     () => checkGc(spec, issues),

@@ -7,7 +7,7 @@
 import { parseSpec } from "../../components/config/parse";
 import { ConfigError } from "../../components/config/issues";
 import { parseStackFile } from "../../offline/stackConfig";
-import { StackFileError } from "../../offline/stackFile";
+import { StackFileError } from "../../components/config/stackFile";
 import { minimal, problemsOf } from "../support/config";
 
 const host = (fields: Record<string, unknown>) => ({ ...minimal, docker: { hosts: [{ name: "nas", url: "ssh://admin@nas.lan", ...fields }] } });

@@ -23,6 +23,8 @@ export function withKey(config: StackConfig, key: string, value: unknown, secret
     stack: config.stack,
     values: { ...config.values, [full]: typeof value === "string" ? value : JSON.stringify(value) },
     secretKeys: secret ? [...new Set([...config.secretKeys, full])] : config.secretKeys,
+    // The replaced value is secret as a whole or not at all; the other keys keep their paths.
+    secretPaths: config.secretPaths && [...config.secretPaths.filter((p) => p !== full && !p.startsWith(`${full}.`) && !p.startsWith(`${full}[`)), ...(secret ? [full] : [])],
   };
 }
 

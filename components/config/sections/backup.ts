@@ -1,6 +1,6 @@
 /** Backups with restic, their check and the restore drill: `regstack:backup`. */
 import * as pulumi from "@pulumi/pulumi";
-import { CheckContext, NAMESPACE } from "../checks";
+import { CheckContext, NAMESPACE, requireSecretAt } from "../checks";
 import { bool, cron, int, mapOf, optional, section, str, withDefault } from "../decoders";
 import { IssueList } from "../issues";
 import { envName, resticRepository } from "../patterns";
@@ -44,13 +44,8 @@ type BackupRaw = {
 
 export function checkBackup(raw: { backup: BackupRaw }, ctx: CheckContext, issues: IssueList): void {
   const b = raw.backup;
-  if (ctx.secretKeys.includes(`${NAMESPACE}:backup`)) return;
-  if (b.password !== undefined) {
-    issues.add(`${NAMESPACE}:backup.password`, `is stored in plaintext; set it with: pulumi config set --secret --path '${NAMESPACE}:backup.password'`);
-  }
-  for (const name of Object.keys(b.environment)) {
-    issues.add(`${NAMESPACE}:backup.environment.${name}`, `is stored in plaintext; set it with: pulumi config set --secret --path '${NAMESPACE}:backup.environment.${name}'`);
-  }
+  if (b.password !== undefined) requireSecretAt(`${NAMESPACE}:backup.password`, ctx, issues);
+  for (const name of Object.keys(b.environment)) requireSecretAt(`${NAMESPACE}:backup.environment.${name}`, ctx, issues);
 }
 
 export function buildBackup(raw: {

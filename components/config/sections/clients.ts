@@ -1,6 +1,6 @@
 /** Client nodes that get the platform's CA and mirror settings over ssh: `regstack:clients`. */
 import * as pulumi from "@pulumi/pulumi";
-import { CheckContext, duplicates } from "../checks";
+import { CheckContext, duplicates, requireSecretAt } from "../checks";
 import { int, listOf, object, oneOf, optional, required, str, withDefault } from "../decoders";
 import { IssueList } from "../issues";
 import { dnsLabel, hostName, pem, userName } from "../patterns";
@@ -68,9 +68,7 @@ export function checkClients(
     if (c.kind === "k3s" && c.login === undefined && !raw.users.some((u) => u.role === "pull") && !raw.access.anonymousPull) {
       issues.add(`${at}.login`, "a k3s node pulls with a login, and there is no pull user to default to: add a user with role pull, name one here, or open reads with regstack:access.anonymousPull");
     }
-    if (c.privateKey !== undefined && !ctx.secretKeys.includes("regstack:clients")) {
-      issues.add(`${at}.privateKey`, `is stored in plaintext; set it with: pulumi config set --secret --path '${at}.privateKey' < key`);
-    }
+    if (c.privateKey !== undefined) requireSecretAt(`${at}.privateKey`, ctx, issues, " < key");
   });
 }
 

@@ -1,6 +1,6 @@
 /** Monitoring: Prometheus, its alert rules, Alertmanager's receivers and Grafana: `regstack:monitoring`. */
 import * as pulumi from "@pulumi/pulumi";
-import { CheckContext, duplicates, NAMESPACE } from "../checks";
+import { CheckContext, duplicates, NAMESPACE, requireSecretAt } from "../checks";
 import { bool, cron, int, listOf, object, oneOf, optional, required, section, str, withDefault } from "../decoders";
 import { IssueList } from "../issues";
 import { dnsLabel, email, hostPort, httpsUrl } from "../patterns";
@@ -103,7 +103,6 @@ export function checkMonitoring(raw: { monitoring: MonitoringRaw; notifications:
     const clash = raw.notifications.findIndex((n) => n.name === `receiver-${r.name}`);
     if (r.events && clash >= 0) issues.add(at(i, "name"), `its registry events go to an endpoint named "receiver-${r.name}", which regstack:notifications[${clash}] already uses; rename one`);
   });
-  const secretKey = ctx.secretKeys.includes(`${NAMESPACE}:monitoring`);
   m.receivers.forEach((r, i) => {
     if (r.kind === "email") {
       for (const field of ["to", "from", "smarthost"] as const) if (r[field] === undefined) issues.add(at(i, field), `is required for an email receiver`);
@@ -115,7 +114,7 @@ export function checkMonitoring(raw: { monitoring: MonitoringRaw; notifications:
       for (const field of EMAIL_FIELDS) if (r[field] !== undefined) issues.add(at(i, field), "applies to email receivers only; remove it");
     }
     for (const field of ["token", "password"] as const) {
-      if (r[field] !== undefined && !secretKey) issues.add(at(i, field), `is stored in plaintext; set it with: pulumi config set --secret --path '${at(i, field)}'`);
+      if (r[field] !== undefined) requireSecretAt(at(i, field), ctx, issues);
     }
   });
   const t = m.thresholds;

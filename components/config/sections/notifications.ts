@@ -1,5 +1,5 @@
 /** Registry event webhooks: `regstack:notifications`. */
-import { duplicates } from "../checks";
+import { CheckContext, duplicates, requireSecretAt } from "../checks";
 import { int, listOf, mapOf, object, required, str, withDefault } from "../decoders";
 import { IssueList } from "../issues";
 import { dnsLabel, duration, headerName, httpsUrl } from "../patterns";
@@ -10,7 +10,10 @@ const notification = object({
   timeout: withDefault(str(duration), "1s", { type: "duration", text: "Request timeout." }),
   threshold: withDefault(int(1, 100), 5, { type: "number", text: "Failures before backing off." }),
   backoff: withDefault(str(duration), "10s", { type: "duration", text: "Back-off after failures." }),
-  headers: withDefault(mapOf(str(), headerName), {}, { type: "map", text: "Extra headers (plain values: they are part of the registry's config file)." }),
+  headers: withDefault(mapOf(str({ pattern: /^[\x20-\x7e]{1,4096}$/, expected: "a header value of printable characters (no line breaks)", secret: true }), headerName), {}, {
+    type: "map",
+    text: "Extra headers sent with each event. A credential header (Authorization, Cookie, or a name with token, key, secret, auth or password in it) must be set with `--secret --path`; every header value reaches only the registry's secret config file.",
+  }),
   ignoredMediaTypes: withDefault(listOf(str()), [], { type: "list", text: "Media types not sent." }),
 });
 
@@ -18,6 +21,16 @@ export const notificationKeys = {
   notifications: withDefault(listOf(notification), [], { type: "list", text: "Registry webhook endpoints." }),
 };
 
-export function checkNotifications(raw: { notifications: readonly { name: string }[] }, issues: IssueList): void {
+/** Header names whose values are credentials: they must be kept encrypted in the stack file. */
+export function isCredentialHeader(name: string): boolean {
+  return /^(authorization|proxy-authorization|cookie)$/i.test(name) || /token|key|secret|auth|password|passwd/i.test(name);
+}
+
+export function checkNotifications(raw: { notifications: readonly { name: string; headers: Readonly<Record<string, string>> }[] }, ctx: CheckContext, issues: IssueList): void {
   duplicates(raw.notifications, (n) => n.name, (i) => `regstack:notifications[${i}].name`, "endpoint name", issues);
+  raw.notifications.forEach((n, i) => {
+    for (const name of Object.keys(n.headers)) {
+      if (isCredentialHeader(name)) requireSecretAt(`regstack:notifications[${i}].headers.${name}`, ctx, issues);
+    }
+  });
 }

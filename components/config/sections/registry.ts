@@ -17,7 +17,14 @@ export const registryKeys = {
   ui: section(
     {
       enabled: withDefault(bool(), true, { type: "boolean", text: "Run the UI." }),
-      title: withDefault(str({ minLength: 1, maxLength: 80 }), "regstack", { type: "string", text: "Title shown by the UI." }),
+      title: withDefault(
+        // The UI image pastes the title into index.html with `sed "s~…~$REGISTRY_TITLE~"`, inside an
+        // HTML attribute: `&`, `~`, `\` and a line break would break the sed, `"`, `<`, `>` the page,
+        // and `$` would be expanded by the later substitutions.
+        str({ minLength: 1, maxLength: 80, pattern: /^[^&~\\"<>$\x00-\x1f\x7f]+$/, expected: "a title without & ~ \\ \" < > $ or control characters" }),
+        "regstack",
+        { type: "string", text: "Title shown by the UI: 1 to 80 characters, none of `& ~ \\ \" < > $` and no control characters (the UI pastes it into its page with sed)." },
+      ),
     },
     { type: "object", text: "The joxit UI." },
   ),

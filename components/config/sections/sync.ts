@@ -73,7 +73,7 @@ export function checkSync(raw: { sync: SyncRaw }, ctx: CheckContext, issues: Iss
   });
   duplicates(s.images, targetOf, (i) => `${NAMESPACE}:sync.images[${i}].target`, "target repository", issues);
   duplicates(s.credentials, (c) => c.registry, (i) => `${NAMESPACE}:sync.credentials[${i}].registry`, "registry", issues);
-  requireSecret(s.credentials, "sync.credentials", ctx, issues, "sync");
+  requireSecret(s.credentials, "sync.credentials", ctx, issues);
 }
 
 export function buildSync(raw: { sync: SyncRaw }): SyncSpec | undefined {

@@ -1,7 +1,7 @@
 /** TLS and the edge: `regstack:domain`, `regstack:tls`, `regstack:edge`. */
 import * as pulumi from "@pulumi/pulumi";
 import { createPrivateKey, X509Certificate } from "crypto";
-import { CheckContext } from "../checks";
+import { CheckContext, requireSecretAt } from "../checks";
 import { int, listOf, object, oneOf, optional, required, section, str, withDefault } from "../decoders";
 import { IssueList } from "../issues";
 import { email, hostName, ipv4, isLoopback, isPublicDnsName, pem } from "../patterns";
@@ -126,9 +126,7 @@ export function checkTls(raw: TlsCheckInput, ctx: CheckContext, issues: IssueLis
   if (tls.certificate !== undefined) {
     if (mode !== "provided") issues.add("regstack:tls.certificate", 'applies to mode "provided" only');
     checkPems(tls.certificate, issues, raw.domain);
-    if (!ctx.secretKeys.includes("regstack:tls")) {
-      issues.add("regstack:tls.certificate.key", "is stored in plaintext; set it with: pulumi config set --secret --path 'regstack:tls.certificate.key' < key.pem");
-    }
+    requireSecretAt("regstack:tls.certificate.key", ctx, issues, " < key.pem");
   }
   const validity = validityOf(mode, tls.validityHours);
   if (mode === "internal" && validity > INTERNAL_MAX_HOURS) {

@@ -41,9 +41,13 @@ export function registryService(args: RegistryServiceArgs): ServiceDescription {
       logLevel: spec.registry.logLevel,
       deleteEnabled: spec.registry.deleteEnabled,
       redis: args.redisPassword ? { address: internalAddresses.redis } : undefined,
-      notifications: [...spec.notifications, ...eventReceivers(spec).map((r) => r.endpoint)],
+      // Header values (tokens among them) reach only the secret config file, never the plain one.
+      notifications: [...spec.notifications.map((n) => ({ ...n, headers: {} })), ...eventReceivers(spec).map((r) => r.endpoint)],
     },
-    secretHeaders: Object.fromEntries(eventReceivers(spec).map((r) => [r.endpoint.name, r.secretHeaders])),
+    secretHeaders: Object.fromEntries([
+      ...spec.notifications.map((n) => [n.name, Object.fromEntries(Object.entries(n.headers).map(([k, v]) => [k, pulumi.secret(v)]))] as const),
+      ...eventReceivers(spec).map((r) => [r.endpoint.name, r.secretHeaders] as const),
+    ]),
     httpSecret: args.httpSecret,
     redisPassword: args.redisPassword,
     keep: args.keep,

@@ -66,7 +66,8 @@ export function schedulerService(args: SchedulerServiceArgs): ServiceDescription
   const file = (path: string, content: pulumi.Input<string>, mode = "0444"): ServiceFile => ({ path, content, secret: false, onChange: "restart", mode });
   const files: ServiceFile[] = [
     ...RUNTIME_FILES.map((name) => file(`${jobPaths.dir}/${name}`, runtimeFile(name), name.endsWith(".sh") ? "0555" : "0444")),
-    file(jobPaths.schedule, schedule),
+    // Webhook headers (tokens among them) make the schedule a secret file, like the registry's config.
+    spec.notifications.some((n) => Object.keys(n.headers).length > 0) ? { ...file(jobPaths.schedule, pulumi.secret(schedule)), secret: true } : file(jobPaths.schedule, schedule),
     { ...file(jobPaths.registryConfig, args.registryConfig.content), secret: args.registryConfig.secret },
     file(jobPaths.drillConfig, renderDrillRegistryConfig(spec.registry.version)),
     ...(spec.retention ? [file(jobPaths.retentionRules, renderRetentionRules(spec.retention.rules))] : []),

@@ -26,7 +26,7 @@ export interface ScheduleInput {
   readonly webhooks: readonly NotificationEndpoint[];
 }
 
-/** The schedule file: JSON, so no value needs quoting rules of its own. Holds no secret. */
+/** The schedule file: JSON, so no value needs quoting rules of its own. Its only secrets are webhook headers (then the file is a secret one). */
 export function renderSchedule(input: ScheduleInput): string {
   return `${JSON.stringify(
     {

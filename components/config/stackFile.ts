@@ -1,11 +1,16 @@
 /**
- * Reading a stack file's YAML the way a person can act on: every problem at once, each as
- * `<file>:<line>:<column>: what, and what to do`, never a parser's stack trace. Merge keys
- * (`<<: *base`) are honoured, as Pulumi's reader honours them; a key given twice, tab indentation,
- * several documents, an unknown tag, a file or `config:` that is not a map, and regstack keys left
- * outside `config:` are refused.
+ * Reading a stack file's YAML as Pulumi's reader does, in a way a person can act on: every problem
+ * at once, each as `<file>:<line>:<column>: what, and what to do`, never a parser's stack trace.
+ * Merge keys (`<<: *base`) are honoured, as yaml.v3 honours them; unquoted values resolve as
+ * yaml.v3 resolves them (plainScalars.ts); a key given twice, tab indentation, several documents,
+ * an unknown tag, a file or `config:` that is not a map, and regstack keys left outside `config:`
+ * are refused, as are unquoted timestamps and leading-zero octals.
+ *
+ * The program reads the stack file with this too, at `pulumi up` (load.ts): the secret paths it
+ * finds are what the per-value plaintext rule checks.
  */
 import { isMap, isScalar, LineCounter, parseAllDocuments, visit, YAMLError } from "yaml";
+import { resolvePlain } from "./plainScalars";
 
 /** The stack file could not be read as one: its problems, each with file, line and column. */
 export class StackFileError extends Error {
@@ -58,11 +63,19 @@ export function readStackYaml(text: string, file: string): Record<string, unknow
     return {};
   }
   if (!isMap(doc.contents)) throw new StackFileError([...problems, `${at(doc.contents.range?.[0] ?? 0)}: the file is not a map of keys: a stack file is \`config:\` with regstack:* keys under it`]);
-  // `.inf` and `.nan` are YAML numbers no setting can take (JSON, which config travels as, has none).
+  // Unquoted values mean what they mean to Pulumi's reader (yaml.v3), not to the 1.2 core schema.
   visit(doc, {
     Scalar(_key, node) {
-      if (isScalar(node) && typeof node.value === "number" && !Number.isFinite(node.value)) {
-        problems.push(`${at(node.range?.[0] ?? 0)}: ${String(node.source ?? node.value)} is not a number a setting can take: give a finite number`);
+      if (!isScalar(node) || node.type !== "PLAIN" || node.tag || node.source === "<<") return;
+      const resolved = resolvePlain(String(node.source ?? node.value));
+      if ("refused" in resolved) {
+        problems.push(`${at(node.range?.[0] ?? 0)}: ${resolved.refused}`);
+        return;
+      }
+      node.value = resolved.value;
+      // `.inf` and `.nan` are YAML numbers no setting can take (JSON, which config travels as, has none).
+      if (typeof node.value === "number" && !Number.isFinite(node.value)) {
+        problems.push(`${at(node.range?.[0] ?? 0)}: ${String(node.source)} is not a number a setting can take: give a finite number`);
       }
     },
   });
@@ -82,4 +95,24 @@ export function readStackYaml(text: string, file: string): Record<string, unknow
   }
   if (problems.length > 0) throw new StackFileError(problems);
   return (root.config ?? {}) as Record<string, unknown>;
+}
+
+function isSecure(value: unknown): value is { secure: string } {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && typeof (value as { secure?: unknown }).secure === "string";
+}
+
+/**
+ * The full path of every value a stack file's config holds encrypted (`secure: v1:…`), such as
+ * `regstack:users[1].password`, as `pulumi config set --secret --path` writes them. A key without a
+ * namespace is the project's, as Pulumi reads it.
+ */
+export function secretPathsOf(config: Record<string, unknown>, project: string): string[] {
+  const found: string[] = [];
+  const walk = (value: unknown, at: string): void => {
+    if (isSecure(value)) found.push(at);
+    else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${at}[${i}]`));
+    else if (typeof value === "object" && value !== null) for (const [k, v] of Object.entries(value)) walk(v, `${at}.${k}`);
+  };
+  for (const [key, value] of Object.entries(config)) walk(value, key.includes(":") ? key : `${project}:${key}`);
+  return found;
 }
