@@ -3,4 +3,4 @@
 set -euo pipefail
 exec bash "$(dirname "$0")/apt-ensure.sh" "real tools" \
   docker-registry apache2-utils skopeo shellcheck caddy openssl curl restic busybox-static containerd \
-  prometheus prometheus-alertmanager prometheus-node-exporter prometheus-redis-exporter redis-server
+  prometheus prometheus-alertmanager prometheus-node-exporter prometheus-redis-exporter redis-server openssh-server openssh-client

@@ -81,7 +81,13 @@ export interface StringRule {
   readonly maxLength?: number;
   /** A secret (password, private key): a message never repeats the value, only its kind and length. */
   readonly secret?: boolean;
+  /** Line breaks and tabs are part of the value (PEM text); other control characters never are. */
+  readonly multiline?: boolean;
 }
+
+/** Control characters no single-line value holds (a line break would end a line of YAML, a header or a shell word). */
+const CONTROL = /[\x00-\x1f\x7f]/;
+const CONTROL_BUT_LINES = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
 
 export function str(rule: StringRule = {}): Decoder<string> {
   return (value, path, issues) => {
@@ -91,7 +97,9 @@ export function str(rule: StringRule = {}): Decoder<string> {
       return invalid();
     }
     const expected = rule.expected ?? "a string";
-    if (rule.minLength !== undefined && value.length < rule.minLength) {
+    if ((rule.multiline ? CONTROL_BUT_LINES : CONTROL).test(value)) {
+      issues.add(path, `expected ${expected} without control characters${rule.multiline ? "" : " (no line breaks or tabs)"}, got ${shown()}`);
+    } else if (rule.minLength !== undefined && value.length < rule.minLength) {
       issues.add(path, `expected ${expected} of at least ${rule.minLength} characters, got ${value.length}`);
     } else if (rule.maxLength !== undefined && value.length > rule.maxLength) {
       issues.add(path, `expected ${expected} of at most ${rule.maxLength} characters, got ${value.length}`);

@@ -50,9 +50,13 @@ export const absolutePath: StringRule = {
   expected: "an absolute, normalised path other than / (no `.` or `..` parts, no `//`, no trailing `/`, no `:`)",
 };
 
+/**
+ * An http(s) URL whose host is a DNS name or IPv4 and whose port is 1-65535; its path and query
+ * hold URL characters only (no quotes, `$`, backticks, spaces, `<>` or braces).
+ */
 export const httpsUrl: StringRule = {
-  pattern: /^https?:\/\/[^\s/:]+(:\d+)?(\/\S*)?$/,
-  expected: "an http(s):// URL",
+  pattern: new RegExp(`^https?://(${DNS_NAME}|${IPV4})(:${PORT})?(/[A-Za-z0-9._~%/:@=+,!-]*)?(\\?[A-Za-z0-9._~%/:@=+,&!-]*)?$`),
+  expected: "an http(s):// URL with a DNS name or IPv4, a port 1-65535, and a path of URL characters (no quotes, spaces, $ or backticks)",
 };
 
 export const duration: StringRule = {
@@ -84,6 +88,7 @@ export function pem(kind: string): StringRule {
   return {
     pattern: new RegExp(`^\\s*-----BEGIN ([A-Z]+ )?${kind}-----[\\s\\S]+-----END ([A-Z]+ )?${kind}-----\\s*$`),
     expected: `a PEM ${kind.toLowerCase()}`,
+    multiline: true,
   };
 }
 

@@ -34,8 +34,10 @@ export interface DockerHost {
   readonly name: string;
   /** Docker endpoint: unix:///var/run/docker.sock, ssh://user@host or tcp://host:2376. */
   readonly url: string;
-  /** Extra ssh options for ssh:// endpoints (e.g. ["-o", "StrictHostKeyChecking=accept-new"]). */
+  /** Extra ssh options for ssh:// endpoints (e.g. ["-o", "ConnectTimeout=10"]); connection options only. */
   readonly sshOpts: readonly string[];
+  /** The pinned ssh host key (`ssh-ed25519 AAAA…`, no comment); undefined leaves host keys to ssh's known_hosts. */
+  readonly hostKey?: string;
   /** The name or IP clients use to reach services published on this host. */
   readonly address: string;
   /** Host directory holding regstack's data; undefined keeps data in named Docker volumes. */
@@ -104,6 +106,8 @@ export interface ClientSpec {
   readonly port: number;
   /** ssh private key; undefined uses the ssh agent. */
   readonly privateKey?: Secret;
+  /** The pinned ssh host key (`ssh-ed25519 AAAA…`); undefined: the connection checks no host key. */
+  readonly hostKey?: string;
   /** kind node containers (kind only). */
   readonly nodes: readonly string[];
   /** k3s systemd unit to restart when registries.yaml changes (k3s or k3s-agent). */

@@ -1,3 +1,4 @@
+import { sshOptionsOf } from "./sshOptions";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { ImageRole, images } from "../images";
@@ -49,7 +50,7 @@ export class DockerHostRuntime extends pulumi.ComponentResource {
     this.host = host;
     this.provider = new docker.Provider(
       `${name}-provider`,
-      { host: host.url, sshOpts: host.sshOpts.length > 0 ? [...host.sshOpts] : undefined },
+      { host: host.url, sshOpts: sshOptionsOf(host).length > 0 ? sshOptionsOf(host) : undefined },
       { parent: this },
     );
     for (const owner of args.networks) {

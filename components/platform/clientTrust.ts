@@ -36,7 +36,7 @@ export class ClientTrust extends pulumi.ComponentResource {
     const run = new command.remote.Command(
       `${name}-files`,
       {
-        connection: { host: client.host, port: client.port, user: client.user, privateKey: client.privateKey },
+        connection: { host: client.host, port: client.port, user: client.user, privateKey: client.privateKey, hostKey: client.hostKey },
         create: args.loginPassword ? pulumi.secret(apply) : apply,
         update: args.loginPassword ? pulumi.secret(apply) : apply,
         delete: scripts.apply((s) => remoteInvocation(s.remove, sudo)),

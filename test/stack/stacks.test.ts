@@ -255,7 +255,9 @@ describe("client trust", () => {
     expect(commands.map((c) => c.name).sort()).toEqual(["regstack-client-fx8350-files", "regstack-client-fx9590-files", "regstack-client-playground-kind-files"]);
     for (const c of commands) {
       expect(c.deleteBeforeReplace).toBe(true);
-      expect(c.inputs.connection).toEqual(expect.objectContaining({ user: "ops", port: 22 }));
+      // @pulumi/command keeps the whole connection secret (it may hold a private key).
+      expect(containsSecret(c.inputs.connection)).toBe(true);
+      expect(reveal(c.inputs.connection)).toEqual(expect.objectContaining({ user: "ops", port: 22 }));
       expect(String(c.inputs.create)).toMatch(/\| base64 -d \| sudo -n sh -s$/);
       expect(String(c.inputs.delete)).toMatch(/\| base64 -d \| sudo -n sh -s$/);
     }

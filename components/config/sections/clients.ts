@@ -4,6 +4,7 @@ import { CheckContext, duplicates, requireSecretAt } from "../checks";
 import { int, listOf, object, oneOf, optional, required, str, withDefault } from "../decoders";
 import { IssueList } from "../issues";
 import { dnsLabel, hostName, pem, userName } from "../patterns";
+import { hostKeyBody, hostKeyProblem, hostKeyRule } from "../sshOptions";
 import { ClientSpec, TlsMode } from "../types";
 
 const client = object({
@@ -22,6 +23,11 @@ const client = object({
     type: "secret PEM",
     default: "ssh agent",
     text: "ssh key: `pulumi config set --secret --path 'regstack:clients[0].privateKey' < ~/.ssh/id_ed25519`.",
+  }),
+  hostKey: optional(str(hostKeyRule), {
+    type: "public key",
+    default: "none: the connection checks no host key",
+    text: "Pins the node's ssh host key (`ssh-keyscan -t ed25519 <host>` prints it after the name): the client-trust connection then refuses any other key.",
   }),
   nodes: optional(listOf(str({ pattern: /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, expected: "a container name" }), { min: 1 }), {
     type: "list",
@@ -43,6 +49,7 @@ type ClientRaw = {
   readonly user: string;
   readonly port: number;
   readonly privateKey?: string;
+  readonly hostKey?: string;
   readonly nodes?: readonly string[];
   readonly service?: "k3s" | "k3s-agent";
   readonly login?: string;
@@ -69,6 +76,8 @@ export function checkClients(
       issues.add(`${at}.login`, "a k3s node pulls with a login, and there is no pull user to default to: add a user with role pull, name one here, or open reads with regstack:access.anonymousPull");
     }
     if (c.privateKey !== undefined) requireSecretAt(`${at}.privateKey`, ctx, issues, " < key");
+    const keyProblem = c.hostKey === undefined ? undefined : hostKeyProblem(c.hostKey);
+    if (keyProblem) issues.add(`${at}.hostKey`, keyProblem);
   });
 }
 
@@ -80,6 +89,7 @@ export function buildClients(raw: { clients: readonly ClientRaw[]; users: readon
     user: c.user,
     port: c.port,
     privateKey: c.privateKey === undefined ? undefined : pulumi.secret(c.privateKey),
+    hostKey: c.hostKey === undefined ? undefined : hostKeyBody(c.hostKey),
     nodes: c.kind === "kind" ? (c.nodes ?? ["kind-control-plane"]) : [],
     service: c.service ?? "k3s",
     login: c.login ?? (c.kind === "k3s" ? raw.users.find((u) => u.role === "pull")?.name : undefined),

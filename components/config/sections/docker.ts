@@ -6,6 +6,7 @@ import { decimal, int, listOf, object, oneOf, optional, required, section, str, 
 import { duplicates } from "../checks";
 import { IssueList } from "../issues";
 import { absolutePath, byteSize, dnsLabel, dockerEndpoint, hostName, ipv4, isLoopback } from "../patterns";
+import { checkSshOpts, hostKeyBody, hostKeyProblem, hostKeyRule } from "../sshOptions";
 import { DockerHost, DockerResources, DockerTarget } from "../types";
 import { edgePaths } from "../../render/paths";
 import { grafanaRuns } from "./monitoring";
@@ -24,7 +25,15 @@ const limits = (memoryMb: number, cpus: string, role: string, cpuNote?: string) 
 const dockerHost = object({
   name: required(str(dnsLabel), { type: "name", text: "Short name, used in resource names and by `mirrors[].host`." }),
   url: required(str(dockerEndpoint), { type: "endpoint", text: "`unix:///path`, `ssh://[user@]host[:port]` or `tcp://host:port`." }),
-  sshOpts: withDefault(listOf(str()), [], { type: "list of strings", text: 'Extra ssh options (ssh:// only), e.g. `["-o", "StrictHostKeyChecking=accept-new"]`.' }),
+  sshOpts: withDefault(listOf(str()), [], {
+    type: "list of strings",
+    text: 'Extra ssh options (ssh:// only) as `-o`, `Name=value` pairs, e.g. `["-o", "ConnectTimeout=10"]`. Only connection options are taken (ConnectTimeout, IdentityFile, ProxyJump, ServerAliveInterval, StrictHostKeyChecking, …); ProxyCommand, LocalCommand and other options that run commands are refused.',
+  }),
+  hostKey: optional(str(hostKeyRule), {
+    type: "public key",
+    default: "ssh's own known_hosts and `StrictHostKeyChecking`",
+    text: "Pins the host's ssh key (ssh:// only): `ssh-keyscan -t ed25519 <host>` prints it after the name. ssh then accepts this key and no other, whatever `~/.ssh/known_hosts` says.",
+  }),
   address: optional(str(hostName), { type: "host name or IP", default: "host of the url, or `localhost`", text: "Name clients use to reach services on this host." }),
   dataPath: optional(str(absolutePath), { type: "absolute path", default: "named volumes", text: "Host directory for data (`<dataPath>/registry`, `<dataPath>/mirror-<name>`, `<dataPath>/edge`)." }),
   node: optional(str(hostName), { type: "host name", default: "the host's `name`", text: "Swarm mode: the node's hostname, as `docker node ls` shows it; its services are pinned there (`node.hostname == <node>`)." }),
@@ -94,7 +103,7 @@ export const dockerKeys = {
   ),
 };
 
-type HostRaw = { readonly name: string; readonly url: string; readonly sshOpts: readonly string[]; readonly address?: string; readonly dataPath?: string; readonly node?: string };
+type HostRaw = { readonly name: string; readonly url: string; readonly sshOpts: readonly string[]; readonly hostKey?: string; readonly address?: string; readonly dataPath?: string; readonly node?: string };
 type SwarmRaw = { readonly publishMode: "ingress" | "host"; readonly endpointMode: "vip" | "dnsrr" };
 
 /** What the docker target's checks and build read. */
@@ -126,9 +135,12 @@ export function checkDocker(raw: DockerRaw, issues: IssueList): void {
   // Two entries for one engine would declare every container twice on it.
   duplicates(hosts, (h) => h.url, (i) => `regstack:docker.hosts[${i}].url`, "Docker endpoint", issues);
   hosts.forEach((h, i) => {
-    if (h.sshOpts.length > 0 && !h.url.startsWith("ssh://")) {
-      issues.add(`regstack:docker.hosts[${i}].sshOpts`, "only applies to ssh:// hosts; remove it or use an ssh:// url");
-    }
+    const at = `regstack:docker.hosts[${i}]`;
+    if (h.sshOpts.length > 0 && !h.url.startsWith("ssh://")) issues.add(`${at}.sshOpts`, "only applies to ssh:// hosts; remove it or use an ssh:// url");
+    else checkSshOpts(h.sshOpts, `${at}.sshOpts`, h.hostKey !== undefined, issues);
+    if (h.hostKey !== undefined && !h.url.startsWith("ssh://")) issues.add(`${at}.hostKey`, "only applies to ssh:// hosts; remove it or use an ssh:// url");
+    const keyProblem = h.hostKey === undefined ? undefined : hostKeyProblem(h.hostKey);
+    if (keyProblem) issues.add(`${at}.hostKey`, keyProblem);
   });
   raw.mirrors.forEach((m, i) => {
     if (m.host !== undefined && !hostNames.includes(m.host)) {
@@ -224,7 +236,15 @@ function defaultAddress(url: string): string {
 }
 
 export function buildDockerHosts(raw: DockerRaw): DockerHost[] {
-  return raw.docker.hosts.map((h) => ({ name: h.name, url: h.url, sshOpts: h.sshOpts, address: h.address ?? defaultAddress(h.url), dataPath: h.dataPath, node: h.node ?? h.name }));
+  return raw.docker.hosts.map((h) => ({
+    name: h.name,
+    url: h.url,
+    sshOpts: h.sshOpts,
+    hostKey: h.hostKey === undefined ? undefined : hostKeyBody(h.hostKey),
+    address: h.address ?? defaultAddress(h.url),
+    dataPath: h.dataPath,
+    node: h.node ?? h.name,
+  }));
 }
 
 export function buildDocker(raw: DockerRaw): DockerTarget {

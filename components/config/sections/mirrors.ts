@@ -14,7 +14,7 @@ const mirror = object({
   upstream: required(str(httpsUrl), { type: "URL", text: "e.g. `https://registry-1.docker.io`, `https://ghcr.io`." }),
   port: required(int(1, 65535), { type: "port", text: "The edge's port for this cache (port routing)." }),
   host: optional(str(dnsLabel), { type: "host name", default: "first host", text: "Which of `docker.hosts` runs it (docker target)." }),
-  username: optional(str({ minLength: 1 }), { type: "string", text: "Upstream user (with `password`)." }),
+  username: optional(str({ minLength: 1, maxLength: 255, pattern: /^[\x21-\x7e]+$/, expected: "a user name of printable characters without spaces" }), { type: "string", text: "Upstream user (with `password`)." }),
   password: optional(str({ minLength: 1, expected: "a password or token", secret: true }), { type: "secret", text: "Upstream password or token." }),
   ttl: optional(str(duration), { type: "duration", default: "7 days (registry default)", text: "Cache TTL, registry 3.x only (e.g. `168h`)." }),
   public: withDefault(bool(), false, {

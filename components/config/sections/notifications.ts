@@ -14,7 +14,7 @@ const notification = object({
     type: "map",
     text: "Extra headers sent with each event. A credential header (Authorization, Cookie, or a name with token, key, secret, auth or password in it) must be set with `--secret --path`; every header value reaches only the registry's secret config file.",
   }),
-  ignoredMediaTypes: withDefault(listOf(str()), [], { type: "list", text: "Media types not sent." }),
+  ignoredMediaTypes: withDefault(listOf(str({ pattern: /^[A-Za-z0-9][A-Za-z0-9.+-]*\/[A-Za-z0-9][A-Za-z0-9.+-]*$/, expected: "a media type such as application/octet-stream" })), [], { type: "list", text: "Media types not sent." }),
 });
 
 export const notificationKeys = {

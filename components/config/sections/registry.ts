@@ -20,10 +20,10 @@ export const registryKeys = {
       title: withDefault(
         // The UI image pastes the title into index.html with `sed "s~…~$REGISTRY_TITLE~"`, inside an
         // HTML attribute: `&`, `~`, `\` and a line break would break the sed, `"`, `<`, `>` the page,
-        // and `$` would be expanded by the later substitutions.
-        str({ minLength: 1, maxLength: 80, pattern: /^[^&~\\"<>$\x00-\x1f\x7f]+$/, expected: "a title without & ~ \\ \" < > $ or control characters" }),
+        // `$` would be expanded by the later substitutions, and braces read as the UI's template expressions.
+        str({ minLength: 1, maxLength: 80, pattern: /^[^&~\\"<>${}\x00-\x1f\x7f]+$/, expected: "a title without & ~ \\ \" < > $ { } or control characters" }),
         "regstack",
-        { type: "string", text: "Title shown by the UI: 1 to 80 characters, none of `& ~ \\ \" < > $` and no control characters (the UI pastes it into its page with sed)." },
+        { type: "string", text: "Title shown by the UI: 1 to 80 characters, none of `& ~ \\ \" < > $ { }` and no control characters (the UI pastes it into its page with sed)." },
       ),
     },
     { type: "object", text: "The joxit UI." },
