@@ -6,6 +6,8 @@ import { shippedStacks, readStackConfig, StackConfig } from "../../offline/stack
 import { edgeLiveFiles, localCaddyfile } from "../../rig/edgeProcess";
 import { requireTool, runTool } from "../../rig/process";
 import { renderConfig, variant } from "../../rig/rendered";
+import { rawConfig } from "../support/config";
+import { hostileFreeText } from "../support/hostile";
 import { selfSigned } from "../support/pem";
 
 const work = mkdtempSync(path.join(tmpdir(), "regstack-caddy-"));
@@ -58,6 +60,13 @@ describe("caddy validate", () => {
       if (name === "pems") config.secretKeys.push("regstack:tls");
       expect(await validateEdges(name, config)).toEqual(["edge"]);
     }
+  });
+});
+
+describe("caddy validate, hostile free text", () => {
+  it("accepts the edges of the full docker config with hostile text in every free-text value", async () => {
+    const { config } = hostileFreeText();
+    expect((await validateEdges("hostile", rawConfig(config, Object.keys(config)))).sort()).toEqual(["edge", "edge-fx"]);
   });
 });
 
