@@ -3,7 +3,7 @@ import * as path from "path";
 import { internalAddresses } from "../components/platform/topology";
 import { edgePaths, guardPaths, jobPaths } from "../components/render/paths";
 import { SECRETS_DIR } from "../offline/render";
-import { freePort, runTool, startProcess, waitForHttp } from "./process";
+import { freePort, rssMibOf, runTool, startProcess, waitForHttp } from "./process";
 import { RenderedStack } from "./rendered";
 
 export interface RunningEdge {
@@ -23,6 +23,8 @@ export interface RunningEdge {
   running(): boolean;
   /** The caddy process's resident memory, in MiB (from /proc). */
   rssMib(): number;
+  /** The caddy process's id. */
+  readonly pid: number;
   /** The CPU time (user and system) the caddy process has used, in seconds (from /proc). */
   cpuSeconds(): number;
   stop(): Promise<void>;
@@ -165,10 +167,8 @@ export async function startEdge(
       utimesSync(caddyfile, now, now);
     },
     running: () => proc.child.exitCode === null,
-    rssMib: () => {
-      const status = readFileSync(`/proc/${proc.child.pid}/status`, "utf8");
-      return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
-    },
+    rssMib: () => rssMibOf(proc.child.pid!),
+    pid: proc.child.pid!,
     cpuSeconds: () => {
       // Fields 14 and 15 of /proc/<pid>/stat, after the command name in parentheses.
       const stat = readFileSync(`/proc/${proc.child.pid}/stat`, "utf8");

@@ -1,4 +1,5 @@
 import { ChildProcess, spawn, spawnSync } from "child_process";
+import { readFileSync } from "fs";
 import { createServer } from "net";
 import { onInterrupt } from "./interrupt";
 
@@ -55,6 +56,13 @@ export function startProcess(
         child.kill("SIGTERM");
       }),
   };
+}
+
+/** A process's resident memory in MiB, from /proc: all of it, or its anonymous part (heap and stacks, which a memory limit cannot page out). */
+export function rssMibOf(pid: number, part: "all" | "anonymous" = "all"): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const field = part === "all" ? "VmRSS" : "RssAnon";
+  return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)![1]) / 1024;
 }
 
 /** Runs a command to completion. */

@@ -11,6 +11,8 @@ export interface RunningRegistry {
   /** Its debug listener (/metrics, /debug/health). */
   readonly debugPort: number;
   readonly dataDir: string;
+  /** The registry process's id (its memory is read from /proc). */
+  readonly pid: number;
   stop(): Promise<void>;
   output(): string;
 }
@@ -54,5 +56,5 @@ export async function startRegistry(rendered: RenderedStack, work: string, exist
   await waitForHttp(`http://127.0.0.1:${debugPort}/debug/health`).catch((err) => {
     throw new Error(`${err}\n${proc.output()}`);
   });
-  return { port, debugPort, dataDir, stop: proc.stop, output: proc.output };
+  return { port, debugPort, dataDir, pid: proc.child.pid!, stop: proc.stop, output: proc.output };
 }

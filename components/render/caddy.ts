@@ -217,17 +217,33 @@ const UNAUTHORIZED = block("handle_errors", [
 ]);
 
 /**
- * A streaming proxy to `upstream` (for the requests `matcher` selects, or all). Users' passwords stop
- * here unless the site is an app that checks its own logins.
+ * A distribution 500 says why in its `detail`: a storage driver's error with the path on disk, or a
+ * cache's upstream error. The client gets the code and a plain message; the registry's log keeps the
+ * detail. The registry's own headers (API version, correlation) are passed on.
  */
-function proxyLines(upstream: string, matcher = "", passAuthorization = false): string[] {
-  return block(`reverse_proxy ${matcher ? `${matcher} ` : ""}${upstream}`, [
+const MASKED_SERVER_ERROR = [
+  "@failed status 500",
+  ...block("handle_response @failed", [
+    ...block("copy_response_headers", ["include Docker-Distribution-Api-Version X-Request-Id"]),
+    "header Content-Type application/json",
+    `respond \`${JSON.stringify({ errors: [{ code: "UNKNOWN", message: "the registry could not serve this request; its log says why" }] })}\` 500`,
+  ]),
+];
+
+/**
+ * A streaming proxy to `upstream` (for the requests `matcher` selects, or all). Users' passwords stop
+ * here unless the site is an app that checks its own logins. A distribution upstream's 500s are
+ * masked (`distribution`).
+ */
+function proxyLines(upstream: string, options: { matcher?: string; passAuthorization?: boolean; distribution?: boolean } = {}): string[] {
+  return block(`reverse_proxy ${options.matcher ? `${options.matcher} ` : ""}${upstream}`, [
     // Stream layers both ways: no buffering, no response timeout for multi-GB blobs.
     "flush_interval -1",
     "header_up X-Real-IP {remote_host}",
     // Nothing behind the edge checks the registry's passwords, and the platform network is plain.
-    ...(passAuthorization ? [] : ["header_up -Authorization"]),
+    ...(options.passAuthorization ? [] : ["header_up -Authorization"]),
     ...block("transport http", ["dial_timeout 10s", "keepalive 2m"]),
+    ...(options.distribution ? MASKED_SERVER_ERROR : []),
   ]);
 }
 
@@ -273,7 +289,11 @@ function siteLines(site: EdgeSite, input: CaddyfileInput): string[] {
     return [`# ${site.service}`, ...block(head, [...tlsLines(input.tls), ...logLines(input.guard), ...hsts, ...metricsBody(site.metricsRoutes ?? [], input.scrapeUsers ?? [], blocked), ...UNAUTHORIZED]), ""];
   }
   // The UI's own /v2/ goes to the registry first; the rest of its pages to the UI.
-  const proxy = [...(site.registryApi ? proxyLines(site.registryApi, "/v2/*") : []), ...proxyLines(site.upstream, "", site.access === "app")];
+  const distribution = site.access === "registry" || site.access === "mirror-open" || site.access === "mirror-private";
+  const proxy = [
+    ...(site.registryApi ? proxyLines(site.registryApi, { matcher: "/v2/*", distribution: true }) : []),
+    ...proxyLines(site.upstream, { passAuthorization: site.access === "app", distribution }),
+  ];
   const access = accessLines(site, input);
   const writesRegistry = site.access === "registry" || site.registryApi !== undefined;
   const frozen = writesRegistry && input.freezeFile ? frozenLines(input.freezeFile) : { matchers: [], handlers: [] };

@@ -105,7 +105,7 @@ const invalid: [string, string, Record<string, unknown>, RegExp][] = [
   ["sshOpts on a unix socket", "regstack:docker.hosts[0].sshOpts", { ...minimal, docker: { hosts: [{ name: "local", url: "unix:///var/run/docker.sock", sshOpts: ["-v"] }] } }, /ssh:\/\//],
   ["relative data path", "regstack:docker.hosts[0].dataPath", { ...minimal, docker: { hosts: [{ name: "nas", url: "ssh://a@nas", dataPath: "data" }] } }, /absolute, normalised path/],
   ["bind address not an IP", "regstack:bindAddress", { ...minimal, bindAddress: "localhost" }, /IPv4/],
-  ["memory below the floor", "regstack:resources.registry.memoryMb", { ...minimal, resources: { registry: { memoryMb: 4 } } }, /16 to 65536/],
+  ["memory below the floor", "regstack:resources.registry.memoryMb", { ...minimal, resources: { registry: { memoryMb: 4 } } }, /from 32 to 65536 \(MiB; 32 MiB, the least it runs in\)/],
   ["cpus not a number", "regstack:resources.mirror.cpus", { ...minimal, resources: { mirror: { cpus: "two" } } }, /number from/],
   ["redis maxmemory above its container", "regstack:redis.maxMemoryMb", { ...minimal, redis: { enabled: true, maxMemoryMb: 200 } }, /less than/],
   ["bcrypt cost too low", "regstack:access.bcryptCost", { ...minimal, access: { bcryptCost: 4 } }, /5 to 14/],

@@ -4,6 +4,7 @@
  * paths, sizes above zero, one engine listed once; and stack-file values read as Pulumi gives them
  * (an empty value is empty, `.inf` and `.nan` are refused where they stand).
  */
+import { MEMORY_FLOORS_MB } from "../../components/config/memoryFloors";
 import { parseSpec } from "../../components/config/parse";
 import { ConfigError } from "../../components/config/issues";
 import { parseStackFile } from "../../offline/stackConfig";
@@ -106,5 +107,18 @@ describe("conflicts across keys, found by running the real tools", () => {
     expect(problemsOf({ ...lan, clients: [k3s] })).toEqual([{ path: "regstack:clients[0].login", message: expect.stringContaining("no pull user to default to") }]);
     expect(problemsOf({ ...lan, clients: [k3s], users: [{ name: "ci" }, { name: "cluster", role: "pull" }] })).toEqual([]);
     expect(problemsOf({ ...lan, clients: [k3s], access: { anonymousPull: true } })).toEqual([]);
+  });
+});
+
+describe("memory floors", () => {
+  it("refuses a limit below what its program runs in, at its key, for every role; the floor itself is taken", () => {
+    for (const [role, floor] of Object.entries(MEMORY_FLOORS_MB)) {
+      const at = (mb: number) => problemsOf({ ...minimal, resources: { [role]: { memoryMb: mb } } }).map((i) => `${i.path}: ${i.message}`);
+      expect(at(floor)).toEqual([]);
+      expect(at(floor - 1)).toEqual([`regstack:resources.${role}.memoryMb: expected a whole number from ${floor} to 65536 (MiB; ${floor} MiB, the least it runs in), got number ${floor - 1}`]);
+      const k8s = (q: string) => problemsOf({ ...minimal, target: "kubernetes", mirrors: [], kubernetes: { resources: { [role]: { limits: { memory: q }, requests: { memory: "1Mi" } } } } }).map((i) => i.path);
+      expect(k8s(`${floor}Mi`)).toEqual([]);
+      expect(k8s(`${floor - 1}Mi`)).toEqual([`regstack:kubernetes.resources.${role}.limits.memory`]);
+    }
   });
 });

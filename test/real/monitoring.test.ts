@@ -22,7 +22,8 @@ import { renderRuleTests } from "../../components/render/monitoring/ruleTests";
 import { monitoringPaths } from "../../components/render/paths";
 import { RunningEdge, startEdge } from "../../rig/edgeProcess";
 import { buildOciImage } from "../../rig/ociImage";
-import { freePort, requireTool, runTool, startProcess, waitForHttp } from "../../rig/process";
+import { MEMORY_FLOORS_MB, ResourceRole } from "../../components/config/memoryFloors";
+import { freePort, requireTool, rssMibOf, runTool, startProcess, waitForHttp } from "../../rig/process";
 import { RunningRegistry, startRegistry } from "../../rig/registryProcess";
 import { renderConfig, RenderedStack, variant } from "../../rig/rendered";
 import { skopeoAsync } from "../../rig/skopeo";
@@ -153,6 +154,9 @@ describe("a real run on loopback from the rendered files", () => {
   let registry: RunningRegistry;
   let edge: RunningEdge;
   let prometheus = "";
+  /** Each role's processes here, for their resident memory. */
+  const pids: Partial<Record<ResourceRole, number[]>> = {};
+  const watch = (role: ResourceRole, pid: number | undefined) => (pids[role] = [...(pids[role] ?? []), pid!]);
 
   beforeAll(async () => {
     for (const tool of ["docker-registry", "caddy", "skopeo", "redis-server", "prometheus", "prometheus-alertmanager", "prometheus-node-exporter", "prometheus-redis-exporter"]) requireTool(tool);
@@ -165,13 +169,16 @@ describe("a real run on loopback from the rendered files", () => {
     const redisPassword = "rig-redis-password";
     const redis = startProcess("redis-server", ["--port", String(redisPort), "--bind", "127.0.0.1", "--requirepass", redisPassword, "--save", "", "--appendonly", "no"]);
     procs.push(redis);
+    watch("redis", redis.child.pid);
     registry = await startRegistry(rendered, dir, undefined, { address: `127.0.0.1:${redisPort}`, password: redisPassword });
     procs.push(registry);
     edge = await startEdge(rendered, dir, registry.port);
     procs.push(edge);
 
     const redisExporterPort = await freePort();
-    procs.push(startProcess("prometheus-redis-exporter", [`--web.listen-address=127.0.0.1:${redisExporterPort}`, `--redis.addr=redis://127.0.0.1:${redisPort}`], { REDIS_PASSWORD: redisPassword }));
+    const redisExporter = startProcess("prometheus-redis-exporter", [`--web.listen-address=127.0.0.1:${redisExporterPort}`, `--redis.addr=redis://127.0.0.1:${redisPort}`], { REDIS_PASSWORD: redisPassword });
+    procs.push(redisExporter);
+    watch("exporter", redisExporter.child.pid);
 
     // node-exporter with the rendered arguments, its listener and textfile directory mapped here.
     const textfiles = path.join(dir, "textfiles");
@@ -181,19 +188,21 @@ describe("a real run on loopback from the rendered files", () => {
     const nodeArgs = nodeExporter.command!.map((a) =>
       a.startsWith("--web.listen-address=") ? `--web.listen-address=127.0.0.1:${nodePort}` : a.startsWith("--collector.textfile.directory=") ? `--collector.textfile.directory=${textfiles}` : a,
     );
-    procs.push(startProcess("prometheus-node-exporter", nodeArgs));
+    const nodeExporterProc = startProcess("prometheus-node-exporter", nodeArgs);
+    procs.push(nodeExporterProc);
+    watch("exporter", nodeExporterProc.child.pid);
 
     const alertmanagerPort = await freePort();
     const amData = path.join(dir, "alertmanager");
     mkdirSync(amData, { recursive: true });
-    procs.push(
-      startProcess("prometheus-alertmanager", [
-        `--config.file=${rendered.file("alertmanager", monitoringPaths.alertmanager.configFile)}`,
-        `--storage.path=${amData}`,
-        `--web.listen-address=127.0.0.1:${alertmanagerPort}`,
-        "--cluster.listen-address=",
-      ]),
-    );
+    const alertmanager = startProcess("prometheus-alertmanager", [
+      `--config.file=${rendered.file("alertmanager", monitoringPaths.alertmanager.configFile)}`,
+      `--storage.path=${amData}`,
+      `--web.listen-address=127.0.0.1:${alertmanagerPort}`,
+      "--cluster.listen-address=",
+    ]);
+    procs.push(alertmanager);
+    watch("alertmanager", alertmanager.child.pid);
 
     // Traffic the registry's metrics count: a push and a pull through the edge, a manifest HEAD.
     const base = `127.0.0.1:${edge.ports.get(5000)}`;
@@ -231,7 +240,9 @@ describe("a real run on loopback from the rendered files", () => {
     const promConfig = path.join(dir, "prometheus.yml");
     writeFileSync(promConfig, stringify(config));
     const tsdb = path.join(dir, "tsdb");
-    procs.push(startProcess("prometheus", [`--config.file=${promConfig}`, `--storage.tsdb.path=${tsdb}`, `--web.listen-address=127.0.0.1:${promPort}`]));
+    const prometheusProc = startProcess("prometheus", [`--config.file=${promConfig}`, `--storage.tsdb.path=${tsdb}`, `--web.listen-address=127.0.0.1:${promPort}`]);
+    procs.push(prometheusProc);
+    watch("prometheus", prometheusProc.child.pid);
     prometheus = `http://127.0.0.1:${promPort}`;
     await waitForHttp(`${prometheus}/-/ready`, 200, 30000);
   }, 180000);
@@ -280,4 +291,17 @@ describe("a real run on loopback from the rendered files", () => {
     expect(own).toContain(`${registryLineMetrics.cache28}{`);
     for (const n of threeOnly) expect({ [n]: own.includes(n) }).toEqual({ [n]: false });
   }, 60000);
+
+  it("keeps every service's anonymous memory, once scraped and after traffic, under the floor its limit may not go below", () => {
+    watch("registry", registry.pid);
+    watch("edge", edge.pid);
+    const measured = Object.fromEntries(Object.entries(pids).map(([role, list]) => [role, Math.max(...list!.map((p) => rssMibOf(p, "anonymous")))]));
+    const resident = Object.fromEntries(Object.entries(pids).map(([role, list]) => [role, Math.round(Math.max(...list!.map((p) => rssMibOf(p))))]));
+    // For the field notes: what each program holds, anonymous (what a limit must fit) and all resident.
+    console.log(`anonymous MiB ${JSON.stringify(Object.fromEntries(Object.entries(measured).map(([k, v]) => [k, Math.round(v)])))}; resident MiB ${JSON.stringify(resident)}`);
+    for (const [role, mib] of Object.entries(measured)) {
+      expect({ role, underFloor: mib < MEMORY_FLOORS_MB[role as ResourceRole] }).toEqual({ role, underFloor: true });
+    }
+    expect(Object.keys(measured).sort()).toEqual(["alertmanager", "edge", "exporter", "prometheus", "redis", "registry"]);
+  });
 });

@@ -4,7 +4,7 @@
  * rendered plain-HTTP edge in front of it. Every request goes through the edge: users, roles, the
  * registry's JSON refusals, and a users file that changes without a restart.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { createServer } from "http";
 import { AddressInfo } from "net";
 import { tmpdir } from "os";
@@ -81,6 +81,28 @@ describe("the local stack's plain-HTTP edge in front of Debian's registry 2.8, b
     expect(index.manifests[0].digest).toBe(image.manifestDigest);
     for (const layer of image.layerDigests) expect(blobDigest(pulled, layer)).toBe(layer);
     expect(existsSync(path.join(registry.dataDir, "docker/registry/v2/repositories/regstack/sample"))).toBe(true);
+  });
+
+  it("answers a storage failure with the registry's code and a plain message: the path on disk stays in the registry's log", async () => {
+    // A tag whose link is a directory: the filesystem driver fails reading it, and says where.
+    const link = path.join(registry.dataDir, "docker/registry/v2/repositories/regstack/sample/_manifests/tags/v1/current/link");
+    const saved = readFileSync(link);
+    rmSync(link);
+    mkdirSync(link);
+    try {
+      const direct = await fetch(`http://127.0.0.1:${registry.port}/v2/regstack/sample/manifests/v1`, { headers: { Accept: "application/vnd.oci.image.manifest.v1+json" } });
+      expect(direct.status).toBe(500);
+      expect(await direct.text()).toContain(registry.dataDir);
+      const viaEdge = await fetch(`http://127.0.0.1:${port}/v2/regstack/sample/manifests/v1`, { headers: { ...basic("admin"), Accept: "application/vnd.oci.image.manifest.v1+json" } });
+      expect(viaEdge.status).toBe(500);
+      expect(viaEdge.headers.get("docker-distribution-api-version")).toBe("registry/2.0");
+      expect(viaEdge.headers.get("content-type")).toBe("application/json");
+      expect(await viaEdge.json()).toEqual({ errors: [{ code: "UNKNOWN", message: "the registry could not serve this request; its log says why" }] });
+    } finally {
+      rmSync(link, { recursive: true });
+      writeFileSync(link, saved);
+    }
+    expect(skopeo.inspect(ref("regstack/sample:v1"), creds("admin")).status).toBe(0);
   });
 
   it("refuses an anonymous push and a wrong password", () => {

@@ -7,16 +7,17 @@ import { duplicates } from "../checks";
 import { IssueList } from "../issues";
 import { absolutePath, byteSize, dnsLabel, dockerEndpoint, hostName, ipv4, isLoopback } from "../patterns";
 import { checkSshOpts, hostKeyBody, hostKeyProblem, hostKeyRule } from "../sshOptions";
-import { DockerHost, DockerResources, DockerTarget } from "../types";
+import { DockerHost, DockerResources, DockerTarget, ResourceRole } from "../types";
+import { floorText, MEMORY_FLOORS_MB } from "../memoryFloors";
 import { edgePaths } from "../../render/paths";
 import { grafanaRuns } from "./monitoring";
 
 const LOCAL_DOCKER = "unix:///var/run/docker.sock";
 
-const limits = (memoryMb: number, cpus: string, role: string, cpuNote?: string) =>
+const limits = (key: ResourceRole, memoryMb: number, cpus: string, role: string, cpuNote?: string) =>
   section(
     {
-      memoryMb: withDefault(int(16, 65536, " (MiB)"), memoryMb, { type: "MiB", text: "Memory limit (swap off)." }),
+      memoryMb: withDefault(int(MEMORY_FLOORS_MB[key], 65536, ` (MiB; ${floorText(key)})`), memoryMb, { type: "MiB", text: `Memory limit (swap off), at least ${MEMORY_FLOORS_MB[key]}.` }),
       cpus: withDefault(decimal(0.05, 64), cpus, { type: "number", text: cpuNote ?? "CPU limit." }),
     },
     { type: "object", text: `Limits of ${role}.` },
@@ -81,16 +82,16 @@ export const dockerKeys = {
   ),
   resources: section(
     {
-      registry: limits(512, "1", "the registry"),
-      mirror: limits(256, "0.5", "each cache"),
-      ui: limits(64, "0.25", "the UI"),
-      redis: limits(96, "0.25", "Redis"),
-      jobs: limits(384, "1", "the scheduler and its jobs (restic, garbage collection, the drill's registry)"),
-      edge: limits(128, "1", "the edge (Caddy)", "CPU limit. TLS costs CPU: at 0.5, pushes through the edge ran at 40 % of direct in `npm run bench`; at 1, about 70 %."),
-      prometheus: limits(256, "0.5", "Prometheus"),
-      alertmanager: limits(48, "0.25", "Alertmanager"),
-      exporter: limits(32, "0.25", "each small helper: the exporters (node-exporter, redis_exporter) and each edge's failed-login guard"),
-      grafana: limits(160, "0.5", "Grafana"),
+      registry: limits("registry", 512, "1", "the registry"),
+      mirror: limits("mirror", 256, "0.5", "each cache"),
+      ui: limits("ui", 64, "0.25", "the UI"),
+      redis: limits("redis", 96, "0.25", "Redis"),
+      jobs: limits("jobs", 384, "1", "the scheduler and its jobs (restic, garbage collection, the drill's registry)"),
+      edge: limits("edge", 128, "1", "the edge (Caddy)", "CPU limit. TLS costs CPU: at 0.5, pushes through the edge ran at 40 % of direct in `npm run bench`; at 1, about 70 %."),
+      prometheus: limits("prometheus", 256, "0.5", "Prometheus"),
+      alertmanager: limits("alertmanager", 48, "0.25", "Alertmanager"),
+      exporter: limits("exporter", 32, "0.25", "each small helper: the exporters (node-exporter, redis_exporter) and each edge's failed-login guard"),
+      grafana: limits("grafana", 160, "0.5", "Grafana"),
     },
     { type: "object", text: "Container limits per role." },
   ),

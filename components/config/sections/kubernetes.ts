@@ -6,7 +6,8 @@ import { grafanaRuns } from "./monitoring";
 import { int, oneOf, optional, section, str, withDefault } from "../decoders";
 import { IssueList } from "../issues";
 import { absolutePath, dnsLabel } from "../patterns";
-import { KubernetesResources, KubernetesTarget, PodResources } from "../types";
+import { KubernetesResources, KubernetesTarget, PodResources, ResourceRole } from "../types";
+import { floorText, MEMORY_FLOORS_MB } from "../memoryFloors";
 import { cpuQuantity, cpuValue, memoryQuantity, memoryValue, storageQuantity } from "../quantities";
 
 /** The range the API server accepts for a NodePort (the default --service-node-port-range). */
@@ -172,6 +173,8 @@ export function checkKubernetes(raw: KubernetesRaw, given: ReadonlySet<string>, 
     const at = `regstack:kubernetes.resources.${role}`;
     const memory = [memoryValue(pod.requests.memory), memoryValue(pod.limits.memory)];
     const cpu = [cpuValue(pod.requests.cpu), cpuValue(pod.limits.cpu)];
+    const floor = MEMORY_FLOORS_MB[role as ResourceRole] * 1024 ** 2;
+    if (memory[1] !== undefined && memory[1] < floor) issues.add(`${at}.limits.memory`, `expected at least ${MEMORY_FLOORS_MB[role as ResourceRole]}Mi (${floorText(role as ResourceRole)}), got ${pod.limits.memory}`);
     if (memory[0] !== undefined && memory[1] !== undefined && memory[0] > memory[1]) {
       issues.add(`${at}.requests.memory`, `expected at most the limit (${pod.limits.memory}), got ${pod.requests.memory}`);
     }
