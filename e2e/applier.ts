@@ -122,6 +122,16 @@ export class Applier {
 
   /** Containers that did not become healthy (only when the applier tolerates them). */
   readonly unhealthy: string[] = [];
+  /** Containers whose probe passed by hand, not yet healthy as Docker sees them. */
+  private readonly ready: string[] = [];
+
+  /** Runs a container's declared probe in it, as Docker's healthcheck would. */
+  private probePasses(name: string, tests: readonly string[]): boolean {
+    const [kind, ...rest] = tests;
+    const command = kind === "CMD-SHELL" ? ["sh", "-c", rest.join(" ")] : rest;
+    // As the declared healthcheck's timeout (5 s): a probe that hangs has not passed.
+    return this.engine.docker(["exec", name, ...command], undefined, 5000).status === 0;
+  }
 
   constructor(
     private readonly engine: PrivateEngine,
@@ -155,6 +165,16 @@ export class Applier {
         continue;
       }
       containers.push(await this.container(c, inputs, image));
+    }
+    // Each container went on once its own probe passed; Docker's first scheduled probe (15 s after
+    // the start) has come for most of them by now, and for the last ones it comes here.
+    for (const name of this.ready.splice(0)) {
+      try {
+        await this.healthy(name);
+      } catch (err) {
+        if (!this.tolerateUnhealthy) throw err;
+        this.unhealthy.push(`${name}: ${(err as Error).message.split("\n")[0]}`);
+      }
     }
     const services: AppliedService[] = [];
     const declared = ordered(evaluation.resources.filter((r) => r.type === SERVICE));
@@ -241,7 +261,7 @@ export class Applier {
     this.engine.must(["start", name]);
     if (i.wait !== false && i.healthcheck?.tests?.length) {
       try {
-        await this.healthy(name);
+        await this.healthy(name, i.healthcheck.tests);
       } catch (err) {
         if (!this.tolerateUnhealthy) throw err;
         this.unhealthy.push(`${name}: ${(err as Error).message.split("\n")[0]}`);
@@ -274,13 +294,24 @@ export class Applier {
     }
   }
 
-  async healthy(name: string, timeoutMs = 120000): Promise<void> {
+  /**
+   * Waits until Docker calls the container healthy. With its probe (`tests`, as declared), the wait
+   * ends as soon as the probe passes run by hand: Docker's own first probe comes only after the
+   * declared interval (15 s; the engines here predate `start_interval`), and a dependent container
+   * needs only what that probe shows. Such containers are awaited as Docker sees them at the end of
+   * the apply, all at once.
+   */
+  async healthy(name: string, tests?: readonly string[], timeoutMs = 120000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let status = "";
     while (Date.now() < deadline) {
       const [health, restarts] = this.engine.must(["inspect", "--format", "{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}} {{.RestartCount}}", name]).split(" ");
       status = health;
       if (status === "healthy") return;
+      if (status === "starting" && tests && Number(restarts) === 0 && this.probePasses(name, tests)) {
+        this.ready.push(name);
+        return;
+      }
       // Unhealthy, exited, or crash-looping (restarted already): waiting longer tells nothing more.
       if (status === "unhealthy" || status === "exited" || Number(restarts) > 0) {
         status = Number(restarts) > 0 ? `restarting (${restarts} restarts)` : status;

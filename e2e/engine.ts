@@ -74,8 +74,8 @@ export class PrivateEngine {
     throw new Error(`dockerd did not start:\n${readFileSync(path.join(this.root, "dockerd.log"), "utf8").slice(-3000)}`);
   }
 
-  docker(args: readonly string[], input?: string): DockerResult {
-    const r = spawnSync(DOCKER_CLI, ["-H", `unix://${this.socket}`, ...args], { encoding: "utf8", input, maxBuffer: 1 << 26 });
+  docker(args: readonly string[], input?: string, timeoutMs?: number): DockerResult {
+    const r = spawnSync(DOCKER_CLI, ["-H", `unix://${this.socket}`, ...args], { encoding: "utf8", input, maxBuffer: 1 << 26, timeout: timeoutMs });
     return { status: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
   }
 

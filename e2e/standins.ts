@@ -215,7 +215,10 @@ function place(context: string, from: string, to: string): void {
 /** Builds one stand-in image in the engine: busybox, the binaries and their libraries, the contract. */
 export function buildStandIn(engine: PrivateEngine, s: StandIn): string {
   const context = mkdtempSync(path.join(tmpdir(), "regstack-standin-"));
-  const forget = onInterrupt(() => rmSync(context, { recursive: true, force: true }));
+  const forget = onInterrupt(() => {
+    rmSync(context, { recursive: true, force: true });
+    rmSync(`${context}.tar`, { force: true });
+  });
   try {
     place(context, BUSYBOX, "/bin/busybox");
     const applets = execFileSync(BUSYBOX, ["--list"], { encoding: "utf8" }).split("\n").filter(Boolean);
@@ -241,9 +244,10 @@ export function buildStandIn(engine: PrivateEngine, s: StandIn): string {
     for (const dir of [...s.dirs, "/tmp"]) mkdirSync(path.join(context, dir), { recursive: true });
     chmodSync(path.join(context, "tmp"), 0o1777);
     const json = (v: readonly string[]) => JSON.stringify(v);
-    const dockerfile = [
-      "FROM scratch",
-      "COPY . /",
+    // One layer, imported with its settings: a Dockerfile's every instruction would be a step, and on
+    // the engines' vfs driver each step copies the whole root file system (80 s for the set, against
+    // a few seconds imported).
+    const settings = [
       `ENV PATH=/usr/local/bin:/usr/bin:/bin${s.env.map((e) => ` ${e}`).join("")}`,
       `WORKDIR ${s.workdir}`,
       ...(s.ports.length ? [`EXPOSE ${s.ports.join(" ")}`] : []),
@@ -251,11 +255,18 @@ export function buildStandIn(engine: PrivateEngine, s: StandIn): string {
       ...(s.entrypoint.length ? [`ENTRYPOINT ${json(s.entrypoint)}`] : []),
       `CMD ${json(s.cmd)}`,
       `LABEL io.regstack.standin-for="${s.official}"`,
-    ].join("\n");
-    writeFileSync(path.join(context, "Dockerfile"), dockerfile);
-    const tag = standInTag(s.official);
-    engine.must(["build", "-q", "-t", tag, context]);
-    return tag;
+    ];
+    const archive = `${context}.tar`;
+    try {
+      // The archive's "." is the image's root: it must be traversable by every user (mkdtemp made it 0700).
+      chmodSync(context, 0o755);
+      execFileSync("tar", ["-C", context, "-cf", archive, "."]);
+      const tag = standInTag(s.official);
+      engine.must(["import", ...settings.flatMap((c) => ["--change", c]), archive, tag]);
+      return tag;
+    } finally {
+      rmSync(archive, { force: true });
+    }
   } finally {
     forget();
     rmSync(context, { recursive: true, force: true });
