@@ -143,7 +143,7 @@ export async function evaluate(config: StackConfig, program: (observe: (d: Platf
     let platform: PlatformDescription | undefined;
     await pulumi.runtime.runInPulumiStack(async () => {
       try {
-        return { ...program((d) => (platform = d), { secretPaths: config.secretPaths }) };
+        return { ...program((d) => (platform = d), { secretPaths: config.secretPaths, unknownPaths: config.unknownPaths }) };
       } catch (err) {
         failure = err;
         return {};

@@ -10,6 +10,8 @@ export interface StackConfig {
   readonly secretKeys: string[];
   /** Each value held encrypted, by full path (`regstack:users[1].password`); unset for a config built in memory, where `secretKeys` marks whole keys. */
   readonly secretPaths?: string[];
+  /** The values read as placeholders (every encrypted one: the offline engine cannot decrypt), by full path. */
+  readonly unknownPaths?: string[];
 }
 
 export const PROJECT = "regstack";
@@ -73,5 +75,6 @@ export function parseStackFile(stack: string, text: string, file = `Pulumi.${sta
     values[fullKey] = value === null || value === undefined ? "" : typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
     if (found.any) secretKeys.push(fullKey);
   }
-  return { stack, values, secretKeys, secretPaths: secretPathsOf(config, PROJECT) };
+  const secretPaths = secretPathsOf(config, PROJECT);
+  return { stack, values, secretKeys, secretPaths, unknownPaths: secretPaths };
 }

@@ -18,6 +18,8 @@ const runtimeConfig = require("@pulumi/pulumi/runtime/config") as RuntimeConfigS
 export interface StackFileFacts {
   /** Each value held encrypted, by full path (`regstack:users[1].password`); undefined when no stack file was read. */
   readonly secretPaths?: readonly string[];
+  /** Values the engine could not decrypt (the offline engine's placeholders), by full path. */
+  readonly unknownPaths?: readonly string[];
 }
 
 /**
@@ -53,5 +55,5 @@ export function loadConfig(stackFile?: StackFileFacts): PlatformSpec {
   const secretKeys = Object.keys(values).filter((key) => runtimeConfig.isConfigSecret(key));
   const stack = pulumi.getStack();
   const facts = stackFile ?? readRunningStackFile(stack);
-  return parseSpec({ values, secretKeys, secretPaths: facts.secretPaths, stack });
+  return parseSpec({ values, secretKeys, secretPaths: facts.secretPaths, unknownPaths: facts.unknownPaths, stack });
 }

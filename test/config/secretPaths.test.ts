@@ -16,6 +16,7 @@ import { reveal } from "../../offline/secrets";
 import { parseStackFile, readStackConfig } from "../../offline/stackConfig";
 import { parse } from "yaml";
 import { withKey } from "../support/config";
+import { selfSigned } from "../support/pem";
 
 function problemPaths(text: string): string[] {
   try {
@@ -96,5 +97,20 @@ describe("notification headers reach the registry's secret config only", () => {
     expect(registryConfig.secret).toBe(true);
     expect(parse(registryConfig.content).notifications.endpoints[0].headers).toEqual({ Authorization: [token], "X-Source": ["regstack"] });
     expect(JSON.stringify(reveal(e.outputs))).not.toContain(token);
+  });
+});
+
+describe("a value supplied the documented way plans offline", () => {
+  it("a secure private key (pulumi config set --secret --path … < key.pem) is unknown offline, not refused as PEM", async () => {
+    const pems = await selfSigned("nas.lan");
+    const indent = (s: string) => s.trim().split("\n").map((l) => `          ${l}`).join("\n");
+    const text = (key: string) =>
+      `config:\n  regstack:domain: nas.lan\n  regstack:bindAddress: 0.0.0.0\n  regstack:users:\n    - name: ci\n  regstack:tls:\n    mode: provided\n    certificate:\n      cert: |\n${indent(pems.cert)}\n      key:${key}\n`;
+    const config = parseStackFile("t", text("\n        secure: v1:abcdef"));
+    expect(config.unknownPaths).toEqual(["regstack:tls.certificate.key"]);
+    const e = await evaluateConfig(config);
+    expect(e.files.find((f) => f.service === "edge" && f.path.endsWith("server.key"))?.secret).toBe(true);
+    // Known (here: in plaintext), the same key is checked as PEM, and refused for being in plaintext.
+    expect(() => parseSpec(parseStackFile("t", text(" not-a-pem")))).toThrow(/regstack:tls\.certificate\.key: expected a PEM private key/);
   });
 });

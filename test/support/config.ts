@@ -16,6 +16,8 @@ export function rawConfig(values: Record<string, unknown>, secretKeys: string[] 
 /** A valid minimal config to vary in tests. */
 export const minimal = { users: [{ name: "ci", role: "push" }] };
 
+const within = (p: string, key: string) => p === key || p.startsWith(`${key}.`) || p.startsWith(`${key}[`);
+
 /** A copy of a stack config with one top-level key replaced (value given as plain data). */
 export function withKey(config: StackConfig, key: string, value: unknown, secret = false): StackConfig {
   const full = `regstack:${key}`;
@@ -24,7 +26,9 @@ export function withKey(config: StackConfig, key: string, value: unknown, secret
     values: { ...config.values, [full]: typeof value === "string" ? value : JSON.stringify(value) },
     secretKeys: secret ? [...new Set([...config.secretKeys, full])] : config.secretKeys,
     // The replaced value is secret as a whole or not at all; the other keys keep their paths.
-    secretPaths: config.secretPaths && [...config.secretPaths.filter((p) => p !== full && !p.startsWith(`${full}.`) && !p.startsWith(`${full}[`)), ...(secret ? [full] : [])],
+    secretPaths: config.secretPaths && [...config.secretPaths.filter((p) => !within(p, full)), ...(secret ? [full] : [])],
+    // The new value is known, placeholder or not: only the other keys' placeholders stay unknown.
+    unknownPaths: config.unknownPaths?.filter((p) => !within(p, full)),
   };
 }
 
