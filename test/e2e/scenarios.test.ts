@@ -176,14 +176,16 @@ describe.each(scenarios)("the $stack stack in a real Docker engine", ({ stack, v
     expect(push(image.dir, image.tag, `${registry()}/team/wrong:v1`, `${name}:wrong-password-1`).stderr).toMatch(/unauthorized|401/i);
   });
 
-  it("passes the edge's access log on through its failed-login guard, which runs as the edge's user", () => {
+  it("passes the edge's access log on through its failed-login guard, which runs as the edge's user", async () => {
     if (!guarded()) return;
     const guard = report.containers.find((c) => c.resource === "regstack-guard-container")!;
     expect(session.engine.must(["inspect", "--format", "{{.Config.User}} {{.State.Health.Status}}", guard.name])).toBe("10600:10600 healthy");
-    const logs = session.engine.docker(["logs", guard.name]);
     // The wrong password above: a 401 to a request that carried a login, as the guard counts it.
-    const failed = logs.stdout.split("\n").filter((l) => l.includes('"logger":"http.log.access') && l.includes('"status":401') && l.includes('"Authorization":['));
-    expect(failed.length).toBeGreaterThan(0);
+    // busybox tail polls the log once a second, so the line may take a moment to come through.
+    const failedLines = () =>
+      session.engine.docker(["logs", guard.name]).stdout.split("\n").filter((l) => l.includes('"logger":"http.log.access') && l.includes('"status":401') && l.includes('"Authorization":['));
+    for (const end = Date.now() + 5000; Date.now() < end && failedLines().length === 0; ) await new Promise((r) => setTimeout(r, 250));
+    expect(failedLines().length).toBeGreaterThan(0);
   });
 
   it("lets a pull user pull and refuses its push with the registry's 403 DENIED", async () => {
