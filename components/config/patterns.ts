@@ -99,9 +99,16 @@ export function isPublicDnsName(name: string): boolean {
 }
 
 /** Where restic keeps backups: a path on the registry's host, a restic REST server, or S3. */
+/**
+ * A restic repository: a path on the registry's host, a REST server's URL or an S3 location, each
+ * with a host that is a DNS name or IPv4, a port 1-65535, and no credentials in it (they go in
+ * `regstack:backup.environment`, encrypted).
+ */
 export const resticRepository: StringRule = {
-  pattern: /^(\/[^\0\n\r]*|rest:https?:\/\/[^\s]+|s3:[^\s]+)$/,
-  expected: "an absolute path on the registry's host, rest:http(s)://… (restic REST server) or s3:… (S3-compatible)",
+  pattern: new RegExp(
+    `^(${absolutePath.pattern!.source.slice(1, -1)}|rest:https?://(${DNS_NAME}|${IPV4})(:${PORT})?(/[A-Za-z0-9._~%/:=+,-]*)?|s3:(https?://)?(${DNS_NAME}|${IPV4})(:${PORT})?/[A-Za-z0-9._~%/=+,-]+)$`,
+  ),
+  expected: "an absolute path on the registry's host, rest:http(s)://host[:port]/path (restic REST server, login in regstack:backup.environment) or s3:[https://]host[:port]/bucket[/path] (S3-compatible)",
 };
 
 /** An environment variable's name. */

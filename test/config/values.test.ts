@@ -122,3 +122,22 @@ describe("memory floors", () => {
     }
   });
 });
+
+describe("one bindAddress on several hosts", () => {
+  const twoHosts = (bindAddress: string) => ({
+    ...minimal,
+    domain: "fx9590.lan",
+    bindAddress,
+    docker: { hosts: [{ name: "fx9590", url: "ssh://ops@fx9590.lan" }, { name: "fx8350", url: "ssh://ops@fx8350.lan" }] },
+    mirrors: [{ name: "dockerhub", upstream: "https://registry-1.docker.io", port: 5001, host: "fx8350" }],
+  });
+
+  it("refuses one machine's address when edges run on two hosts; 0.0.0.0 binds each edge to its own host", () => {
+    expect(problemsOf(twoHosts("192.168.1.10")).map((i) => `${i.path}: ${i.message}`)).toEqual([
+      'regstack:bindAddress: 192.168.1.10 is an address of one machine, but edges run on the hosts "fx9590" and "fx8350" (each publishes its services\' ports): bind 0.0.0.0, so each edge listens on its own host\'s addresses',
+    ]);
+    expect(problemsOf(twoHosts("0.0.0.0"))).toEqual([]);
+    // One host with edges: its address is its own business (Docker refuses one it lacks at up).
+    expect(problemsOf({ ...twoHosts("192.168.1.10"), mirrors: [{ name: "dockerhub", upstream: "https://registry-1.docker.io", port: 5001, host: "fx9590" }] })).toEqual([]);
+  });
+});

@@ -165,6 +165,14 @@ export function checkDocker(raw: DockerRaw, issues: IssueList): void {
       );
     }
   }
+  // One address belongs to one machine: edges on two hosts cannot both bind it.
+  const edgeHosts = [...new Set(published.map((p) => p.host))];
+  if (raw.docker.mode === "hosts" && edgeHosts.length > 1 && raw.bindAddress !== "0.0.0.0" && !isLoopback(raw.bindAddress)) {
+    issues.add(
+      "regstack:bindAddress",
+      `${raw.bindAddress} is an address of one machine, but edges run on the hosts ${edgeHosts.map((h) => `"${h}"`).join(" and ")} (each publishes its services' ports): bind 0.0.0.0, so each edge listens on its own host's addresses`,
+    );
+  }
   const taken = new Map<string, string>();
   for (const p of published) {
     const k = `${p.host}:${p.port}`;
