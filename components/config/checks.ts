@@ -51,7 +51,7 @@ export function requireSecretAt(path: string, ctx: CheckContext, issues: IssueLi
 
 /**
  * Passwords kept in a stack file must be encrypted there (`pulumi config set --secret --path ...`).
- * `key` is the list's path (`users`, `sync.credentials`); `topKey` the config key Pulumi marks secret.
+ * `key` is the list's path (`users`, `sync.credentials`).
  */
 export function requireSecret(entries: readonly { password?: string }[], key: string, ctx: CheckContext, issues: IssueList): void {
   entries.forEach((e, i) => {

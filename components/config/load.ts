@@ -24,9 +24,9 @@ export interface StackFileFacts {
 
 /**
  * The running stack's file, as `pulumi up` reads it: Pulumi.<stack>.yaml beside Pulumi.yaml (the
- * program's working directory), or in Pulumi.yaml's `stackConfigDir`. Undefined when there is none
- * (config given with `--config-file`, or from an environment): then only the per-key secret marks
- * are known.
+ * program's working directory), or in Pulumi.yaml's `stackConfigDir`. Without one (config given
+ * with `--config-file`, or from an environment) no paths are known, and the per-key secret marks
+ * are all the checks have.
  */
 export function readRunningStackFile(stack: string, dir = process.cwd()): StackFileFacts {
   const project = path.join(dir, "Pulumi.yaml");
