@@ -35,8 +35,12 @@ export function readRunningStackFile(stack: string, dir = process.cwd()): StackF
   const configDir = typeof settings.stackConfigDir === "string" ? path.resolve(dir, settings.stackConfigDir) : dir;
   const file = path.join(configDir, `Pulumi.${stack}.yaml`);
   if (!existsSync(file)) return {};
+  const text = readFileSync(file, "utf8");
   try {
-    return { secretPaths: secretPathsOf(readStackYaml(readFileSync(file, "utf8"), path.basename(file)), "regstack") };
+    const config = readStackYaml(text, path.basename(file));
+    // Values an environment (Pulumi ESC) supplies are not in the file: then its paths are not all there is.
+    if ((parseYaml(text) as { environment?: unknown } | null)?.environment !== undefined) return {};
+    return { secretPaths: secretPathsOf(config, "regstack") };
   } catch (err) {
     // Pulumi read the file already; what it let through and regstack's reader refuses (an
     // unquoted date, a leading-zero octal) is a config problem like any other.

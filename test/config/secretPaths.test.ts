@@ -79,6 +79,12 @@ describe("under pulumi up the program reads the running stack's file", () => {
     expect(readRunningStackFile("dev", dir).secretPaths).toEqual(["regstack:backup"]);
   });
 
+  it("with an environment (Pulumi ESC) imported, whose values are not in the file, only the per-key marks count", () => {
+    writeFileSync(path.join(dir, "Pulumi.yaml"), "name: regstack\nruntime: nodejs\n");
+    writeFileSync(path.join(dir, "Pulumi.nas.yaml"), `environment:\n  - regstack-nas\nconfig:\n${users("plain-password-1")}`);
+    expect(readRunningStackFile("nas", dir).secretPaths).toBeUndefined();
+  });
+
   it("what Pulumi let through but regstack's reader refuses is a config problem at its line", () => {
     writeFileSync(path.join(dir, "Pulumi.yaml"), "name: regstack\nruntime: nodejs\n");
     writeFileSync(path.join(dir, "Pulumi.nas.yaml"), "config:\n  regstack:ports:\n    registry: 05000\n");
