@@ -17,8 +17,8 @@ export interface RunningEdge {
   readonly caFile?: string;
   /** Replace the live Caddyfile (as the installer does); Caddy's --watch reloads it. */
   reload(caddyfile: string): Promise<void>;
-  /** Replace another live file (the users file) by rename, as the installer does. */
-  replaceFile(name: string, content: string): Promise<void>;
+  /** Replace other live files (the names and users files) by rename, then renew the Caddyfile once, as the installer does. */
+  replaceFiles(files: Readonly<Record<string, string>>): Promise<void>;
   /** Whether the caddy process is still the one started. */
   running(): boolean;
   /** The caddy process's resident memory, in MiB (from /proc). */
@@ -158,11 +158,13 @@ export async function startEdge(
       }
       throw new Error(`caddy did not reload:\n${proc.output().slice(before)}`);
     },
-    async replaceFile(name: string, content: string) {
-      // As the Docker target's installer does: rename the file in, then renew the watched Caddyfile.
-      const target = path.join(live, name);
-      writeFileSync(`${target}.new`, content);
-      renameSync(`${target}.new`, target);
+    async replaceFiles(files: Readonly<Record<string, string>>) {
+      // As the Docker target's installer does: rename each file in, then renew the watched Caddyfile.
+      for (const [name, content] of Object.entries(files)) {
+        const target = path.join(live, name);
+        writeFileSync(`${target}.new`, content);
+        renameSync(`${target}.new`, target);
+      }
       const now = new Date();
       utimesSync(caddyfile, now, now);
     },

@@ -134,9 +134,11 @@ describe("the local stack's plain-HTTP edge in front of Debian's registry 2.8, b
     const more = await renderConfig(variant("local", { registry: { version: "2.8" }, users: [...users, { name: "late", role: "push" }] }), path.join(work, "rendered-more"));
     // Until the names file names it, the edge refuses the new user before any bcrypt.
     expect((await fetch(`http://127.0.0.1:${port}/v2/`, { headers: basic("late", more.users.late) })).status).toBe(401);
-    // As the secret files' installer does: the names file, then the users file.
-    await edge.replaceFile("names", readFileSync(more.file("edge", "/etc/caddy/live/names"), "utf8"));
-    await edge.replaceFile("users", readFileSync(more.file("edge", "/etc/caddy/live/users"), "utf8"));
+    // As the secret files' installer does: the names and users files, then one touch of the Caddyfile.
+    await edge.replaceFiles({
+      names: readFileSync(more.file("edge", "/etc/caddy/live/names"), "utf8"),
+      users: readFileSync(more.file("edge", "/etc/caddy/live/users"), "utf8"),
+    });
     let status = 0;
     for (let i = 0; i < 30 && status !== 200; i++) {
       status = (await fetch(`http://127.0.0.1:${port}/v2/`, { headers: basic("late", more.users.late) })).status;
