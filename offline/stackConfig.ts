@@ -1,7 +1,7 @@
 import { createHash } from "crypto";
 import { existsSync, readFileSync } from "fs";
 import * as path from "path";
-import { readStackYaml, secretPathsOf } from "../components/config/stackFile";
+import { isSecure, readStackYaml, secretPathsOf } from "../components/config/stackFile";
 
 /** A stack's config as the engine would hand it to the program: flat key → text, and secret keys. */
 export interface StackConfig {
@@ -38,10 +38,6 @@ export function stacksOn(target: "docker" | "kubernetes"): string[] {
 /** The value a `secure:` entry gets offline: deterministic per stack and key path, never a real secret. */
 export function placeholderSecret(stack: string, keyPath: string): string {
   return `offline-${createHash("sha256").update(`${stack}/${keyPath}`).digest("hex").slice(0, 24)}`;
-}
-
-function isSecure(value: unknown): value is { secure: string } {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && "secure" in value;
 }
 
 function replaceSecure(value: unknown, stack: string, keyPath: string, found: { any: boolean }): unknown {

@@ -97,7 +97,8 @@ export function readStackYaml(text: string, file: string): Record<string, unknow
   return (root.config ?? {}) as Record<string, unknown>;
 }
 
-function isSecure(value: unknown): value is { secure: string } {
+/** A `secure: v1:…` value, as Pulumi's `isSecureValue` recognises one: a map of one string `secure`. */
+export function isSecure(value: unknown): value is { secure: string } {
   return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && typeof (value as { secure?: unknown }).secure === "string";
 }
 

@@ -43,7 +43,9 @@ describe.each(configs)("the %s config's generated files", (name, config) => {
         return file;
       }),
     );
-    if (files.length === 0) return;
+    const clients = config.values["regstack:clients"] ? (JSON.parse(config.values["regstack:clients"]) as unknown[]).length : 0;
+    expect(files.length).toBe(2 * clients);
+    if (clients === 0) return;
     const result = runTool("shellcheck", ["--shell=sh", "--severity=style", ...files]);
     expect(result.stdout).toBe("");
     expect(result.status).toBe(0);
@@ -51,6 +53,8 @@ describe.each(configs)("the %s config's generated files", (name, config) => {
 
   it("every hosts.toml parses as TOML", () => {
     const hosts = (e.outputs.containerdHosts ?? {}) as Record<string, string>;
+    // The registry's and each cache's: every stack has at least the registry's.
+    expect(Object.keys(hosts).length).toBeGreaterThan(0);
     for (const [host, toml] of Object.entries(hosts)) {
       const file = path.join(work, `${name}-${host.replace(/[^a-z0-9.-]/gi, "_")}.toml`);
       writeFileSync(file, toml);
