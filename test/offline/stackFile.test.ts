@@ -51,6 +51,19 @@ describe("reading a stack file", () => {
     expect(parseStackFile("t", "").values).toEqual({});
   });
 
+  it("a command prints the problems, no stack trace, exit 1", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "regstack-stackfile-"));
+    try {
+      const file = path.join(dir, "Pulumi.broken.yaml");
+      writeFileSync(file, "config:\n  regstack:users:\n    - name: ci\n  regstack:users:\n    - name: dev\n");
+      const result = spawnSync(process.execPath, [...TS_RUN, "scripts/plan.ts", "--stack", "broken", "--config-file", file], { cwd: ROOT, encoding: "utf8" });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/^stack file problems:\n {2}- .*Pulumi\.broken\.yaml:4:3: a key is given twice in one map \(only one counts\): keep one\n$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("gives a value as Pulumi's reader does: `off` stays the text off, so a boolean key refuses it by name", () => {
     expect(parseStackFile("t", "config:\n  regstack:data:\n    protect: off\n").values["regstack:data"]).toBe('{"protect":"off"}');
   });
@@ -130,16 +143,4 @@ describe("values arrive as `pulumi up` would hand them to the program", () => {
     expect(config.secretKeys).toEqual(["regstack:users", "regstack:backup", "regstack:domain"]);
   });
 
-  it("a command prints the problems, no stack trace, exit 1", () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "regstack-stackfile-"));
-    try {
-      const file = path.join(dir, "Pulumi.broken.yaml");
-      writeFileSync(file, "config:\n  regstack:users:\n    - name: ci\n  regstack:users:\n    - name: dev\n");
-      const result = spawnSync(process.execPath, [...TS_RUN, "scripts/plan.ts", "--stack", "broken", "--config-file", file], { cwd: ROOT, encoding: "utf8" });
-      expect(result.status).toBe(1);
-      expect(result.stderr).toMatch(/^stack file problems:\n {2}- .*Pulumi\.broken\.yaml:4:3: a key is given twice in one map \(only one counts\): keep one\n$/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
 });
