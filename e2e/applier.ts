@@ -168,14 +168,7 @@ export class Applier {
     }
     // Each container went on once its own probe passed; Docker's first scheduled probe (15 s after
     // the start) has come for most of them by now, and for the last ones it comes here.
-    for (const name of this.ready.splice(0)) {
-      try {
-        await this.healthy(name);
-      } catch (err) {
-        if (!this.tolerateUnhealthy) throw err;
-        this.unhealthy.push(`${name}: ${(err as Error).message.split("\n")[0]}`);
-      }
-    }
+    for (const name of this.ready.splice(0)) await this.awaitHealthy(name);
     const services: AppliedService[] = [];
     const declared = ordered(evaluation.resources.filter((r) => r.type === SERVICE));
     if (declared.length > 0) {
@@ -259,14 +252,7 @@ export class Applier {
       return { resource: c.name, name, id, action: "ran" };
     }
     this.engine.must(["start", name]);
-    if (i.wait !== false && i.healthcheck?.tests?.length) {
-      try {
-        await this.healthy(name, i.healthcheck.tests);
-      } catch (err) {
-        if (!this.tolerateUnhealthy) throw err;
-        this.unhealthy.push(`${name}: ${(err as Error).message.split("\n")[0]}`);
-      }
-    }
+    if (i.wait !== false && i.healthcheck?.tests?.length) await this.awaitHealthy(name, i.healthcheck.tests);
     return { resource: c.name, name, id, action: existing.status === 0 ? "replaced" : "created" };
   }
 
@@ -291,6 +277,16 @@ export class Applier {
       if (cp.status !== 0) throw new Error(`uploading into ${name} failed: ${cp.stderr}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** `healthy`, with a container that does not become healthy noted instead when the applier tolerates that. */
+  private async awaitHealthy(name: string, tests?: readonly string[]): Promise<void> {
+    try {
+      await this.healthy(name, tests);
+    } catch (err) {
+      if (!this.tolerateUnhealthy) throw err;
+      this.unhealthy.push(`${name}: ${(err as Error).message.split("\n")[0]}`);
     }
   }
 

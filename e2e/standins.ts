@@ -215,10 +215,12 @@ function place(context: string, from: string, to: string): void {
 /** Builds one stand-in image in the engine: busybox, the binaries and their libraries, the contract. */
 export function buildStandIn(engine: PrivateEngine, s: StandIn): string {
   const context = mkdtempSync(path.join(tmpdir(), "regstack-standin-"));
-  const forget = onInterrupt(() => {
+  const archive = `${context}.tar`;
+  const cleanup = () => {
     rmSync(context, { recursive: true, force: true });
-    rmSync(`${context}.tar`, { force: true });
-  });
+    rmSync(archive, { force: true });
+  };
+  const forget = onInterrupt(cleanup);
   try {
     place(context, BUSYBOX, "/bin/busybox");
     const applets = execFileSync(BUSYBOX, ["--list"], { encoding: "utf8" }).split("\n").filter(Boolean);
@@ -245,8 +247,7 @@ export function buildStandIn(engine: PrivateEngine, s: StandIn): string {
     chmodSync(path.join(context, "tmp"), 0o1777);
     const json = (v: readonly string[]) => JSON.stringify(v);
     // One layer, imported with its settings: a Dockerfile's every instruction would be a step, and on
-    // the engines' vfs driver each step copies the whole root file system (80 s for the set, against
-    // a few seconds imported).
+    // the engines' vfs driver each step copies the whole root file system.
     const settings = [
       `ENV PATH=/usr/local/bin:/usr/bin:/bin${s.env.map((e) => ` ${e}`).join("")}`,
       `WORKDIR ${s.workdir}`,
@@ -256,20 +257,15 @@ export function buildStandIn(engine: PrivateEngine, s: StandIn): string {
       `CMD ${json(s.cmd)}`,
       `LABEL io.regstack.standin-for="${s.official}"`,
     ];
-    const archive = `${context}.tar`;
-    try {
-      // The archive's "." is the image's root: it must be traversable by every user (mkdtemp made it 0700).
-      chmodSync(context, 0o755);
-      execFileSync("tar", ["-C", context, "-cf", archive, "."]);
-      const tag = standInTag(s.official);
-      engine.must(["import", ...settings.flatMap((c) => ["--change", c]), archive, tag]);
-      return tag;
-    } finally {
-      rmSync(archive, { force: true });
-    }
+    // The archive's "." is the image's root: it must be traversable by every user (mkdtemp made it 0700).
+    chmodSync(context, 0o755);
+    execFileSync("tar", ["-C", context, "-cf", archive, "."]);
+    const tag = standInTag(s.official);
+    engine.must(["import", ...settings.flatMap((c) => ["--change", c]), archive, tag]);
+    return tag;
   } finally {
     forget();
-    rmSync(context, { recursive: true, force: true });
+    cleanup();
   }
 }
 

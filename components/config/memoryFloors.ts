@@ -14,8 +14,6 @@
  */
 import { ResourceRole } from "./types";
 
-export type { ResourceRole };
-
 export const MEMORY_FLOORS_MB: Readonly<Record<ResourceRole, number>> = {
   registry: 32,
   mirror: 32,

@@ -98,7 +98,6 @@ export function isPublicDnsName(name: string): boolean {
   return !/\.(lan|local|localhost|home|internal|intranet|corp|test|invalid|example|home\.arpa)$/i.test(name);
 }
 
-/** Where restic keeps backups: a path on the registry's host, a restic REST server, or S3. */
 /**
  * A restic repository: a path on the registry's host, a REST server's URL or an S3 location, each
  * with a host that is a DNS name or IPv4, a port 1-65535, and no credentials in it (they go in

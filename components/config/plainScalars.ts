@@ -44,7 +44,7 @@ export function resolvePlain(text: string): PlainValue {
   if (TRUES.has(text)) return { value: true };
   if (FALSES.has(text)) return { value: false };
   // The special floats are reported by the stack-file reader itself (JSON, which config travels as, has none).
-  if (SPECIAL_FLOATS.has(text)) return { value: text.includes("nan") || text.includes("NaN") || text.includes("NAN") ? NaN : text.startsWith("-") ? -Infinity : Infinity };
+  if (SPECIAL_FLOATS.has(text)) return { value: /nan/i.test(text) ? NaN : text.startsWith("-") ? -Infinity : Infinity };
   const first = text.charAt(0);
   if (first === ".") return YAML_FLOAT.test(text) ? { value: Number(text) } : { value: text };
   if (!/[-+0-9]/.test(first)) return { value: text };

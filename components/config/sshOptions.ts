@@ -22,8 +22,14 @@ export function hostKeyBody(key: string): string {
   return key.split(" ").slice(0, 2).join(" ");
 }
 
+/** Records at `at` a pinned key whose base64 body is not a key of the type it names. */
+export function checkHostKey(key: string | undefined, at: string, issues: IssueList): void {
+  const problem = key === undefined ? undefined : hostKeyProblem(key);
+  if (problem) issues.add(at, problem);
+}
+
 /** Whether the base64 body really is a key of the type it names (the first field inside is the type). */
-export function hostKeyProblem(key: string): string | undefined {
+function hostKeyProblem(key: string): string | undefined {
   const [type, body] = key.split(" ");
   const bytes = Buffer.from(body, "base64");
   if (bytes.length < 4) return "its base64 part is too short to be a key";

@@ -1,10 +1,10 @@
-import { sshOptionsOf } from "./sshOptions";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { ImageRole, images } from "../images";
 import { DockerHost, DockerTarget } from "../config/types";
 import { ServiceDescription } from "../platform/description";
 import { serviceNetworkName } from "./networks";
+import { sshOptionsOf } from "./sshOptions";
 import { HostRuntime } from "./runtime";
 
 /** The images an engine pulls for the services placed on it: theirs, the programs they borrow, and busybox for the one-shots. */
@@ -48,9 +48,10 @@ export class DockerHostRuntime extends pulumi.ComponentResource {
     this.baseName = name;
     const { host, stack, target } = args;
     this.host = host;
+    const sshOpts = sshOptionsOf(host);
     this.provider = new docker.Provider(
       `${name}-provider`,
-      { host: host.url, sshOpts: sshOptionsOf(host).length > 0 ? sshOptionsOf(host) : undefined },
+      { host: host.url, sshOpts: sshOpts.length > 0 ? sshOpts : undefined },
       { parent: this },
     );
     for (const owner of args.networks) {

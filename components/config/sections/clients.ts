@@ -4,7 +4,7 @@ import { CheckContext, duplicates, requireSecretAt } from "../checks";
 import { int, listOf, object, oneOf, optional, required, str, withDefault } from "../decoders";
 import { IssueList } from "../issues";
 import { dnsLabel, hostName, pem, userName } from "../patterns";
-import { hostKeyBody, hostKeyProblem, hostKeyRule } from "../sshOptions";
+import { checkHostKey, hostKeyBody, hostKeyRule } from "../sshOptions";
 import { ClientSpec, TlsMode } from "../types";
 
 const client = object({
@@ -76,8 +76,7 @@ export function checkClients(
       issues.add(`${at}.login`, "a k3s node pulls with a login, and there is no pull user to default to: add a user with role pull, name one here, or open reads with regstack:access.anonymousPull");
     }
     if (c.privateKey !== undefined) requireSecretAt(`${at}.privateKey`, ctx, issues, " < key");
-    const keyProblem = c.hostKey === undefined ? undefined : hostKeyProblem(c.hostKey);
-    if (keyProblem) issues.add(`${at}.hostKey`, keyProblem);
+    checkHostKey(c.hostKey, `${at}.hostKey`, issues);
   });
 }
 

@@ -6,7 +6,7 @@ import { decimal, int, listOf, object, oneOf, optional, required, section, str, 
 import { duplicates } from "../checks";
 import { IssueList } from "../issues";
 import { absolutePath, byteSize, dnsLabel, dockerEndpoint, hostName, ipv4, isLoopback } from "../patterns";
-import { checkSshOpts, hostKeyBody, hostKeyProblem, hostKeyRule } from "../sshOptions";
+import { checkHostKey, checkSshOpts, hostKeyBody, hostKeyRule } from "../sshOptions";
 import { DockerHost, DockerResources, DockerTarget, ResourceRole } from "../types";
 import { floorText, MEMORY_FLOORS_MB } from "../memoryFloors";
 import { edgePaths } from "../../render/paths";
@@ -140,8 +140,7 @@ export function checkDocker(raw: DockerRaw, issues: IssueList): void {
     if (h.sshOpts.length > 0 && !h.url.startsWith("ssh://")) issues.add(`${at}.sshOpts`, "only applies to ssh:// hosts; remove it or use an ssh:// url");
     else checkSshOpts(h.sshOpts, `${at}.sshOpts`, h.hostKey !== undefined, issues);
     if (h.hostKey !== undefined && !h.url.startsWith("ssh://")) issues.add(`${at}.hostKey`, "only applies to ssh:// hosts; remove it or use an ssh:// url");
-    const keyProblem = h.hostKey === undefined ? undefined : hostKeyProblem(h.hostKey);
-    if (keyProblem) issues.add(`${at}.hostKey`, keyProblem);
+    checkHostKey(h.hostKey, `${at}.hostKey`, issues);
   });
   raw.mirrors.forEach((m, i) => {
     if (m.host !== undefined && !hostNames.includes(m.host)) {

@@ -173,8 +173,8 @@ export function checkKubernetes(raw: KubernetesRaw, given: ReadonlySet<string>, 
     const at = `regstack:kubernetes.resources.${role}`;
     const memory = [memoryValue(pod.requests.memory), memoryValue(pod.limits.memory)];
     const cpu = [cpuValue(pod.requests.cpu), cpuValue(pod.limits.cpu)];
-    const floor = MEMORY_FLOORS_MB[role as ResourceRole] * 1024 ** 2;
-    if (memory[1] !== undefined && memory[1] < floor) issues.add(`${at}.limits.memory`, `expected at least ${MEMORY_FLOORS_MB[role as ResourceRole]}Mi (${floorText(role as ResourceRole)}), got ${pod.limits.memory}`);
+    const floorMb = MEMORY_FLOORS_MB[role as ResourceRole];
+    if (memory[1] !== undefined && memory[1] < floorMb * 1024 ** 2) issues.add(`${at}.limits.memory`, `expected at least ${floorMb}Mi (${floorText(role as ResourceRole)}), got ${pod.limits.memory}`);
     if (memory[0] !== undefined && memory[1] !== undefined && memory[0] > memory[1]) {
       issues.add(`${at}.requests.memory`, `expected at most the limit (${pod.limits.memory}), got ${pod.requests.memory}`);
     }

@@ -12,7 +12,7 @@ const notification = object({
   backoff: withDefault(str(duration), "10s", { type: "duration", text: "Back-off after failures." }),
   headers: withDefault(mapOf(str({ pattern: /^[\x20-\x7e]{1,4096}$/, expected: "a header value of printable characters (no line breaks)", secret: true }), headerName), {}, {
     type: "map",
-    text: "Extra headers sent with each event. A credential header (Authorization, Cookie, or a name with token, key, secret, auth or password in it) must be set with `--secret --path`; every header value reaches only the registry's secret config file.",
+    text: "Extra headers sent with each event. A credential header (Authorization, Cookie, or a name with token, key, secret, auth or password in it) must be set with `--secret --path`; every header value reaches secret files only (the registry's config, the scheduler's schedule).",
   }),
   ignoredMediaTypes: withDefault(listOf(str({ pattern: /^[A-Za-z0-9][A-Za-z0-9.+-]*\/[A-Za-z0-9][A-Za-z0-9.+-]*$/, expected: "a media type such as application/octet-stream" })), [], { type: "list", text: "Media types not sent." }),
 });
@@ -23,7 +23,7 @@ export const notificationKeys = {
 
 /** Header names whose values are credentials: they must be kept encrypted in the stack file. */
 export function isCredentialHeader(name: string): boolean {
-  return /^(authorization|proxy-authorization|cookie)$/i.test(name) || /token|key|secret|auth|password|passwd/i.test(name);
+  return /^cookie$|token|key|secret|auth|password|passwd/i.test(name);
 }
 
 export function checkNotifications(raw: { notifications: readonly { name: string; headers: Readonly<Record<string, string>> }[] }, ctx: CheckContext, issues: IssueList): void {
