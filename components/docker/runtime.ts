@@ -89,12 +89,13 @@ export function serviceContainer(
 }
 
 /**
- * A description's probe as a Docker healthcheck: an HTTP probe fetches a local URL with busybox wget
- * (present in the alpine-based images), an exec probe runs in a shell.
+ * A description's probe as a Docker healthcheck: an HTTP probe fetches a URL of the container's own
+ * (loopback, or the name its listener binds) with busybox wget (present in the alpine-based images),
+ * an exec probe runs in a shell.
  */
 export function healthcheckOf(probe: Probe): docker.types.input.ContainerHealthcheck {
   return {
-    tests: probe.kind === "http" ? ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${probe.port}${probe.path}`] : ["CMD-SHELL", probe.command],
+    tests: probe.kind === "http" ? ["CMD", "wget", "-q", "-O", "/dev/null", `http://${probe.host ?? "127.0.0.1"}:${probe.port}${probe.path}`] : ["CMD-SHELL", probe.command],
     interval: "15s",
     timeout: "5s",
     retries: 3,

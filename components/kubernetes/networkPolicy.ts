@@ -1,7 +1,8 @@
 /**
  * The namespace's fence: nothing reaches a pod unless a policy lets it. A service's published ports
  * (the edge's) are open to everyone; its other ports only to the pods of the services that connect
- * to it (ServiceDescription.connectsTo). Outgoing traffic stays open: the caches reach their
+ * to it (ServiceDescription.connectsTo), and a scrape-only port (the registry's debug listener) only
+ * to the pods that scrape it (ServiceDescription.scrapes). Outgoing traffic stays open: the caches reach their
  * upstreams, the registry its notification endpoints, the jobs their backup backends.
  */
 import * as k8s from "@pulumi/kubernetes";
@@ -29,10 +30,15 @@ export function ingressOf(stack: string, d: ServiceDescription, all: readonly Se
   const published = d.ports.filter((p) => p.published);
   if (published.length > 0) rules.push({ ports: published.map(port) });
   const internal = d.ports.filter((p) => !p.published);
+  const from = (peers: readonly ServiceDescription[]) => peers.map((c) => ({ podSelector: { matchLabels: podSelector(stack, c.id) } }));
+  const clientPorts = internal.filter((p) => (p.audience ?? "clients") === "clients");
   const clients = all.filter((c) => c.id !== d.id && c.connectsTo.includes(d.id));
-  if (internal.length > 0 && clients.length > 0) {
-    rules.push({ from: clients.map((c) => ({ podSelector: { matchLabels: podSelector(stack, c.id) } })), ports: internal.map(port) });
-  }
+  if (clientPorts.length > 0 && clients.length > 0) rules.push({ from: from(clients), ports: clientPorts.map(port) });
+  // A debug listener: its scrapers alone (Prometheus), not the services that use its API.
+  const scrapePorts = internal.filter((p) => p.audience === "scrapers");
+  const scrapers = all.filter((c) => c.id !== d.id && (c.scrapes ?? []).includes(d.id));
+  if (scrapePorts.length > 0 && scrapers.length > 0) rules.push({ from: from(scrapers), ports: scrapePorts.map(port) });
+  // An audience of "self" gets no rule: only the kubelet's probe reaches it.
   return rules;
 }
 

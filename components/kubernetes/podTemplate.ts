@@ -52,6 +52,7 @@ export interface PodTemplateArgs {
 
 function probeOf(probe: Probe, initialDelaySeconds: number): Input.Probe {
   const handler =
+    // The kubelet probes the pod's address: listeners on a cluster bind every interface (registryListeners).
     probe.kind === "http" ? { httpGet: { port: probe.port, path: probe.path } } : { exec: { command: ["/bin/sh", "-c", probe.command] } };
   return { ...handler, initialDelaySeconds, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4 };
 }

@@ -25,17 +25,35 @@ export interface ServiceFile {
   readonly mode: string;
 }
 
+/** Who reaches an unpublished port. */
+export type PortAudience =
+  /** The services that connect to its service (`connectsTo`): the default. */
+  | "clients"
+  /** Only the services that scrape its service (`scrapes`): a debug or metrics listener. */
+  | "scrapers"
+  /** Only the service itself (its probe): the listener binds loopback. */
+  | "self";
+
 /** A port a service listens on. */
 export interface ServicePort {
   readonly name: string;
   readonly port: number;
   /** Published to clients (only the edge's are); otherwise reachable on the platform network only. */
   readonly published: boolean;
+  /** Who reaches it, when not published; "clients" when absent. */
+  readonly audience?: PortAudience;
+  /**
+   * The host its listener binds, when not every interface: 127.0.0.1, or one of the service's own
+   * names that the target resolves to its address on one network only (Docker hosts: the alias on
+   * its own network for clients, on its scrape network for scrapers).
+   */
+  readonly bind?: string;
 }
 
 /** How a target tells the service is healthy. */
 export type Probe =
-  | { readonly kind: "http"; readonly port: number; readonly path: string }
+  /** `host`: the name its listener binds (ServicePort.bind), when not every interface. */
+  | { readonly kind: "http"; readonly port: number; readonly path: string; readonly host?: string }
   /** A shell command run inside the service. */
   | { readonly kind: "exec"; readonly command: string };
 
@@ -162,4 +180,10 @@ export interface ServiceDescription {
    * network (Kubernetes NetworkPolicy) lets a service's unpublished ports be reached by these only.
    */
   readonly connectsTo: readonly string[];
+  /**
+   * Ids of the services whose scrape-only ports (audience "scrapers") it reads. Where a target gives
+   * such a port a network of its own, it joins that network, not its service's; elsewhere it reaches
+   * the port as a client would.
+   */
+  readonly scrapes?: readonly string[];
 }

@@ -14,7 +14,7 @@ import { ALERTMANAGER_ID, alertmanagerService } from "./services/alertmanager";
 import { NODE_EXPORTER_ID, nodeExporterService, REDIS_EXPORTER_ID, redisExporterService } from "./services/exporters";
 import { grafanaService } from "./services/grafana";
 import { PROMETHEUS_ID, prometheusService } from "./services/prometheus";
-import { Endpoints, internalNames, perNodeId, Placement, reaches } from "./topology";
+import { Endpoints, internalNames, perNodeId, Placement, reaches, registryListeners } from "./topology";
 import { RemoteScrape, SCRAPE_USER, scrapePathOf } from "./remoteScrape";
 
 /** A certificate file an edge carries that `pulumi up` (not Caddy) renews. */
@@ -98,17 +98,19 @@ export function describeMonitoring(args: MonitoringArgs): Monitoring | undefined
   services.push(alertmanagerService(home, monitoring.receivers, args.keep));
 
   const metricsPort = (d: ServiceDescription) => d.ports.find((p) => p.name === "metrics" || p.name === "http")!.port;
+  const debugOf = (id: string) => `${registryListeners(spec, id).scrapeHost ?? id}:${registryPaths.debugPort}`;
   const targets: ScrapeTarget[] = [];
   const all = [...args.services, ...services];
   for (const d of all.filter(seen)) {
     const at = (port: number) => `${d.aliases[0]}:${port}`;
     switch (d.component) {
+      // Their debug listeners, reached at the name only scrapers reach (registryListeners).
       case "Registry":
-        targets.push({ job: "registry", address: at(registryPaths.debugPort), service: d.id });
+        targets.push({ job: "registry", address: debugOf(d.id), service: d.id });
         break;
       case "Mirror": {
         const mirror = spec.mirrors.find((m) => internalNames.mirror(m.name) === d.id)!;
-        targets.push({ job: "cache", address: at(registryPaths.debugPort), service: d.id, labels: { upstream: mirror.upstream } });
+        targets.push({ job: "cache", address: debugOf(d.id), service: d.id, labels: { upstream: mirror.upstream } });
         break;
       }
       case "Edge":
@@ -133,6 +135,9 @@ export function describeMonitoring(args: MonitoringArgs): Monitoring | undefined
     for (const route of r.routes) targets.push({ job: route.job, address: `${r.address}:${r.port}`, service: route.service, path: scrapePathOf(route.service), labels: route.labels, via: r.node });
   }
 
+  // What it reads on the platform network: the debug listeners it scrapes, everything else it connects to.
+  const local = targets.filter((t) => t.service !== PROMETHEUS_ID && t.via === undefined);
+  const debugListeners = new Set(all.filter((d) => d.component === "Registry" || d.component === "Mirror").map((d) => d.id));
   const rules = pulumi
     .all(args.edgeCertificates.map((c) => pulumi.output(c.pem).apply((pem) => notAfterOf(c.name, pem))))
     .apply((lists): RulesInput => ({ thresholds: monitoring.thresholds, certificates: lists.flat(), backups: spec.backup !== undefined }));
@@ -146,7 +151,8 @@ export function describeMonitoring(args: MonitoringArgs): Monitoring | undefined
       rules: rules.apply(renderRules),
       keep: args.keep,
       remoteLogin: args.remote ? { username: SCRAPE_USER, password: args.remote.password, caCertPem: args.remote.caCertPem } : undefined,
-      connectsTo: [...new Set(targets.filter((t) => t.service !== PROMETHEUS_ID && t.via === undefined).map((t) => t.service))],
+      connectsTo: [...new Set(local.filter((t) => !debugListeners.has(t.service)).map((t) => t.service))],
+      scrapes: [...new Set(local.filter((t) => debugListeners.has(t.service)).map((t) => t.service))],
     }),
   );
   return { services, rules };

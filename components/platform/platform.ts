@@ -134,6 +134,8 @@ export function describePlatform(name: string, spec: PlatformSpec, parent: pulum
         // What its metrics site reads beyond its caches: this host's node-exporter (described with monitoring).
         ...(remote?.routes.filter((r) => r.job === "node").map((r) => r.service) ?? []),
       ],
+      // The caches' debug listeners its metrics site relays (on their scrape networks).
+      scrapes: remote?.routes.filter((r) => r.job === "cache").map((r) => r.service) ?? [],
       failedLogins: spec.access.failedLogins,
     });
     services.push(edge);

@@ -9,7 +9,7 @@ import { PlatformSpec } from "../config/types";
 import { edgePaths, monitoringPaths, registryPaths } from "../render/paths";
 import { NODE_EXPORTER_ID } from "./services/exporters";
 import { EDGE_ID } from "./services/edge";
-import { internalNames, perNodeId, Placement, reaches } from "./topology";
+import { internalNames, perNodeId, Placement, reaches, registryListeners } from "./topology";
 
 /** The user name Prometheus logs in with at another host's edge (never one of the registry's users). */
 export const SCRAPE_USER = "prometheus";
@@ -55,7 +55,7 @@ export function remoteScrapesOf(spec: PlatformSpec, placement: Placement): Remot
         { service: perNodeId(EDGE_ID, node, placement), job: "edge", upstream: `localhost:${edgePaths.metricsPort}` },
         ...spec.mirrors
           .filter((m) => placement.mirrors[m.name] === node)
-          .map((m): ScrapeRoute => ({ service: internalNames.mirror(m.name), job: "cache", upstream: `${internalNames.mirror(m.name)}:${registryPaths.debugPort}`, labels: { upstream: m.upstream } })),
+          .map((m): ScrapeRoute => ({ service: internalNames.mirror(m.name), job: "cache", upstream: `${registryListeners(spec, internalNames.mirror(m.name)).scrapeHost}:${registryPaths.debugPort}`, labels: { upstream: m.upstream } })),
         { service: exporter, job: "node", upstream: `${exporter}:${monitoringPaths.nodeExporter.port}` },
       ];
       return { node, address: target.hosts.find((h) => h.name === node)!.address, port: target.metricsPort, routes };

@@ -70,6 +70,48 @@ export function perNodeId(name: string, node: string, placement: Placement): str
   return node === placement.primary ? name : `${name}-${node}`;
 }
 
+/** Where a registry's (or a cache's) listeners bind, and where its scrapers reach the debug one. */
+export interface RegistryListeners {
+  /** The API's host (`http.addr`); "" binds every interface. */
+  readonly api: string;
+  /** The debug listener's host (`http.debug.addr`: pprof, expvar, /metrics, /debug/health). */
+  readonly debug: string;
+  /** Who reaches the debug listener: the scrapers when monitoring runs, otherwise nobody but its probe. */
+  readonly debugAudience: "scrapers" | "self";
+  /** The host scrapers reach the debug listener by, when monitoring runs. */
+  readonly scrapeHost?: string;
+}
+
+/** The name a service has on its scrape network (Docker hosts), apart from every service id. */
+export function scrapeAlias(id: string): string {
+  return `scrape-${id}`;
+}
+
+/**
+ * A registry's listeners, per target. The debug listener shows pprof and expvar (`/debug/vars` holds
+ * a webhook's Authorization header), so only Prometheus may read it, and the API only the edge and
+ * the jobs.
+ * - Docker hosts: each listener binds the name the container has on one network: the API its own
+ *   alias (on its own network, which the edge and the jobs join), the debug listener its scrape
+ *   alias (on a network only Prometheus, or a remote edge's metrics site, joins). Docker's DNS
+ *   resolves a container's aliases as soon as it starts.
+ * - Kubernetes: both bind every interface; a NetworkPolicy per port lets only the scrapers reach
+ *   the debug port.
+ * - Swarm: both bind every interface. An overlay alias names the service's virtual IP, and a task's
+ *   own address is in DNS only once it is healthy (after its listeners are up), so nothing can be
+ *   bound per overlay: the services on the registry's overlay reach both ports.
+ * Without monitoring the debug listener binds loopback on the Docker targets, for the probe alone.
+ */
+export function registryListeners(spec: PlatformSpec, id: string): RegistryListeners {
+  const scraped = spec.monitoring !== undefined;
+  const target = spec.target;
+  if (target.kind === "docker" && target.mode.kind !== "swarm") {
+    return scraped ? { api: id, debug: scrapeAlias(id), debugAudience: "scrapers", scrapeHost: scrapeAlias(id) } : { api: id, debug: "127.0.0.1", debugAudience: "self" };
+  }
+  if (target.kind === "kubernetes") return { api: "", debug: "", debugAudience: scraped ? "scrapers" : "self", scrapeHost: scraped ? id : undefined };
+  return scraped ? { api: "", debug: "", debugAudience: "scrapers", scrapeHost: id } : { api: "", debug: "127.0.0.1", debugAudience: "self" };
+}
+
 /**
  * Whether a service on one node reaches a service on another: always on a cluster and on a Swarm
  * (one overlay spans the nodes); per host, only on its own node (each host has its own bridges).

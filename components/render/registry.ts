@@ -14,6 +14,8 @@ export interface RegistryConfigInput {
   /** Pull-through cache of one upstream (a password comes from REGISTRY_PROXY_PASSWORD). */
   readonly proxy?: { readonly remoteUrl: string; readonly username?: string; readonly ttl?: string };
   readonly notifications: readonly NotificationEndpoint[];
+  /** The hosts its API and debug listeners bind ("" for every interface; see registryListeners). */
+  readonly listen: { readonly api: string; readonly debug: string };
 }
 
 /** The secret settings distribution reads from its environment, so config.yml holds no secret. */
@@ -49,12 +51,12 @@ export function renderRegistryConfig(input: RegistryConfigInput): string {
       },
     },
     http: {
-      addr: `:${registryPaths.port}`,
+      addr: `${input.listen.api}:${registryPaths.port}`,
       relativeurls: true,
       // No CORS grant: the UI proxies /v2 itself, so no browser origin needs one.
       headers: { "X-Content-Type-Options": ["nosniff"] },
       debug: {
-        addr: `:${registryPaths.debugPort}`,
+        addr: `${input.listen.debug}:${registryPaths.debugPort}`,
         prometheus: { enabled: true, path: "/metrics" },
       },
       draintimeout: "60s",

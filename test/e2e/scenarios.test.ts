@@ -15,6 +15,7 @@ import { evaluateConfig } from "../../offline/run";
 import { StackConfig } from "../../offline/stackConfig";
 import { blobDigest, buildMultiArchImage, buildOciImage, MultiArchImage, OciImage } from "../../rig/ociImage";
 import { freePort, runTool } from "../../rig/process";
+import { standInTag } from "../../e2e/standins";
 import { localVariant, nasTlsVariant, upstreamAliases } from "../../e2e/variants";
 
 const work = mkdtempSync(path.join(tmpdir(), "regstack-e2e-"));
@@ -124,17 +125,52 @@ describe.each(scenarios)("the $stack stack in a real Docker engine", ({ stack, v
     expect(session.engine.must(["inspect", "--format", "{{.Config.User}} {{json .HostConfig.CapAdd}}", edge.name])).toMatch(/^10600:10600 (null|\[\])$/);
   });
 
-  it("fences the platform network: a cache reaches neither the registry's API, its debug port nor Redis; the edge reaches the registry", () => {
+  it("fences the platform network: the edge and the jobs reach the registry's API, only Prometheus its debug port; the UI and a cache reach neither, nor Redis", () => {
     // (No `-T`: Debian's busybox-static 1.35 wget crashes with it.)
-    const get = (from: string, url: string) => session.engine.docker(["exec", `regstack-${stack}-${from}`, "wget", "-q", "-O", "/dev/null", url]);
-    expect(get("edge", "http://registry:5000/v2/").status).toBe(0);
-    expect(get("edge", "http://registry:5001/debug/health").status).toBe(0);
-    for (const url of ["http://registry:5000/v2/", "http://registry:5001/debug/health", "http://redis:6379/"]) {
-      const fromCache = get("mirror-dockerhub", url);
-      expect({ url, status: fromCache.status, refused: /bad address/.test(fromCache.stderr) }).toEqual({ url, status: 1, refused: true });
+    // The UI's image has no stand-in: a busybox container joins exactly the networks declared for the
+    // UI's container, with its aliases, and asks from there.
+    const uiNetworks = (evaluation.resources.find((r) => r.name === "regstack-ui-container")!.inputs as { networksAdvanced: { name: string; aliases?: string[] }[] }).networksAdvanced;
+    const asUi = `regstack-${stack}-ui-as-declared`;
+    const [first, ...rest] = uiNetworks;
+    session.engine.must(["run", "-d", "--name", asUi, "--network", first.name, ...(first.aliases ?? []).flatMap((a) => ["--network-alias", a]), standInTag(images.tools), "sleep", "600"]);
+    try {
+      for (const n of rest) session.engine.must(["network", "connect", ...(n.aliases ?? []).flatMap((a) => ["--alias", a]), n.name, asUi]);
+      const get = (from: string, url: string) => {
+        const container = from === "ui" ? asUi : `regstack-${stack}-${from}`;
+        const r = session.engine.docker(["exec", container, "wget", "-q", "-O", "/dev/null", url]);
+        return { from, url, outcome: r.status === 0 ? "reached" : /bad address/.test(r.stderr) ? "no such name" : /refused/i.test(r.stderr) ? "refused" : r.stderr.trim() };
+      };
+      const api = "http://registry:5000/v2/";
+      const debug = "http://registry:5001/debug/health";
+      const scrape = "http://scrape-registry:5001/debug/health";
+      const monitoring = config.values["regstack:monitoring"] !== undefined;
+      const checks = [
+        // The edge and the jobs reach the API, bound to the registry's address on its own network; its
+        // debug listener is not on that address, and its scrape name is on a network they are not on.
+        get("edge", api),
+        get("edge", debug),
+        get("scheduler", api),
+        get("scheduler", debug),
+        ...(monitoring ? [get("edge", scrape), get("prometheus", scrape), get("prometheus", api)] : []),
+        ...["mirror-dockerhub", "ui"].flatMap((from) => [api, debug, scrape, "http://redis:6379/"].map((url) => get(from, url))),
+      ];
+      expect(checks).toEqual([
+        { from: "edge", url: api, outcome: "reached" },
+        { from: "edge", url: debug, outcome: "refused" },
+        { from: "scheduler", url: api, outcome: "reached" },
+        { from: "scheduler", url: debug, outcome: "refused" },
+        ...(monitoring
+          ? [
+              { from: "edge", url: scrape, outcome: "no such name" },
+              { from: "prometheus", url: scrape, outcome: "reached" },
+              { from: "prometheus", url: api, outcome: "no such name" },
+            ]
+          : []),
+        ...["mirror-dockerhub", "ui"].flatMap((from) => [api, debug, scrape, "http://redis:6379/"].map((url) => ({ from, url, outcome: "no such name" }))),
+      ]);
+    } finally {
+      session.engine.must(["rm", "-f", asUi]);
     }
-    // The scheduler's jobs reach the registry (garbage collection, retention, the drill's checks).
-    expect(get("scheduler", "http://registry:5000/v2/").status).toBe(0);
   });
 
   it("publishes the edge alone, with or without TLS", () => {

@@ -64,9 +64,16 @@ describe("the offline preview", () => {
     const before = await evaluateConfig(nas);
     const after = await evaluateConfig(withKey(nas, "mirrors", [...keyValue<object[]>(nas, "mirrors"), { name: "gcr", upstream: "https://gcr.io", port: 5009 }]));
     const p = previewOf(snapshotOf(before), snapshotOf(after));
-    // The cache's own network too, which only the edge joins besides it.
-    expect(p.resources.filter((r) => r.step === "create").map((r) => r.name)).toEqual(["regstack-mirror-gcr-container", "regstack-mirror-gcr-http-secret", "regstack-mirror-gcr-prepare", "regstack-pr4100-network-mirror-gcr"]);
-    // nas runs monitoring: Prometheus joins the cache's network and scrapes it; node-exporter mounts its disk.
+    // The cache's own network too, which only the edge joins besides it, and the network of its debug
+    // listener, which only Prometheus joins besides it.
+    expect(p.resources.filter((r) => r.step === "create").map((r) => r.name)).toEqual([
+      "regstack-mirror-gcr-container",
+      "regstack-mirror-gcr-http-secret",
+      "regstack-mirror-gcr-prepare",
+      "regstack-pr4100-network-mirror-gcr",
+      "regstack-pr4100-network-scrape-mirror-gcr",
+    ]);
+    // nas runs monitoring: Prometheus joins the cache's scrape network and scrapes it; node-exporter mounts its disk.
     expect(p.resources.filter((r) => r.step !== "create").map((r) => `${r.step} ${r.name} ${r.replacedBy.join(",")}`)).toEqual([
       "replace regstack-edge-container networksAdvanced,ports",
       "replace regstack-edge-writer uploads",

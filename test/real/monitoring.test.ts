@@ -223,7 +223,7 @@ describe("a real run on loopback from the rendered files", () => {
       scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
     };
     const mapped: Record<string, string> = {
-      "registry:5001": `127.0.0.1:${registry.debugPort}`,
+      "scrape-registry:5001": `127.0.0.1:${registry.debugPort}`,
       "edge:9180": `127.0.0.1:${edge.metricsPort}`,
       "redis-exporter:9121": `127.0.0.1:${redisExporterPort}`,
       "node-exporter:9100": `127.0.0.1:${nodePort}`,

@@ -43,8 +43,8 @@ beforeAll(async () => {
   edge = await startEdge(rendered, work, registry.port, {
     service: "edge-fx8350",
     upstreams: new Map([
-      ["mirror-dockerhub:5001", `127.0.0.1:${registry.debugPort}`],
-      ["mirror-ghcr:5001", `127.0.0.1:${registry.debugPort}`],
+      ["scrape-mirror-dockerhub:5001", `127.0.0.1:${registry.debugPort}`],
+      ["scrape-mirror-ghcr:5001", `127.0.0.1:${registry.debugPort}`],
       ["node-exporter-fx8350:9100", `127.0.0.1:${nodePort}`],
     ]),
   });

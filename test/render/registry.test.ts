@@ -11,6 +11,7 @@ const base: RegistryConfigInput = {
   logLevel: "info",
   deleteEnabled: true,
   notifications: [],
+  listen: { api: "", debug: "" },
 };
 
 type Config = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -28,6 +29,12 @@ describe("registry config.yml", () => {
     expect(c.http.addr).toBe(":5000");
     expect(c.http.debug).toEqual({ addr: ":5001", prometheus: { enabled: true, path: "/metrics" } });
     expect(c.health.storagedriver).toEqual({ enabled: true, interval: "10s", threshold: 3 });
+  });
+
+  it("binds each listener to the host it is given, every interface when none", () => {
+    const c = render({ listen: { api: "registry", debug: "scrape-registry" } });
+    expect(c.http.addr).toBe("registry:5000");
+    expect(c.http.debug.addr).toBe("scrape-registry:5001");
   });
 
   it("grants no CORS: the UI proxies /v2 itself, so no browser origin may call the registry", () => {

@@ -42,10 +42,14 @@ describe.each(["local", "nas"])("config edits on the %s stack", (stack) => {
     const mirrors = (base.values["regstack:mirrors"] ? keyValue<object[]>(base, "mirrors") : [{ name: "dockerhub", upstream: "https://registry-1.docker.io", port: 5001 }]);
     const after = await evaluateConfig(withKey(base, "mirrors", [...mirrors, { name: "gcr", upstream: "https://gcr.io", port: 5009 }]));
     const d = diff(before, after);
+    const monitoring = base.values["regstack:monitoring"] !== undefined;
+    const host = stack === "nas" ? "pr4100" : "local";
     expect(d.added).toEqual(
       [
-        // The cache's own network, which only the edge joins besides it.
-        `regstack-${stack === "nas" ? "pr4100" : "local"}-network-mirror-gcr`,
+        // The cache's own network, which only the edge joins besides it; with monitoring, the
+        // network of its debug listener, which only Prometheus joins besides it.
+        `regstack-${host}-network-mirror-gcr`,
+        ...(monitoring ? [`regstack-${host}-network-scrape-mirror-gcr`] : []),
         "regstack-mirror-gcr",
         "regstack-mirror-gcr-container",
         ...(stack === "nas" ? [] : ["regstack-mirror-gcr-data"]),
@@ -56,7 +60,6 @@ describe.each(["local", "nas"])("config edits on the %s stack", (stack) => {
     expect(d.removed).toEqual([]);
     // The new cache's site joins the Caddyfile and its port joins the edge's published ports; with
     // monitoring, Prometheus scrapes it and node-exporter reports its disk (both restart, data kept).
-    const monitoring = base.values["regstack:monitoring"] !== undefined;
     expect(d.changed).toEqual(["regstack-edge-container", "regstack-edge-writer", ...(monitoring ? ["regstack-node-exporter-container", "regstack-prometheus-container"] : [])]);
     expect((after.outputs.mirrors as Record<string, { url: string }>).gcr.url).toMatch(/:5009$/);
   });

@@ -136,6 +136,8 @@ describe("the k8s stack", () => {
     expect(edge).toEqual([{ ports: [30500, 30501, 30502, 30580].map((port) => ({ port, protocol: "TCP" })) }]);
     const from = (r: Rule) => (r.from ?? []).map((f) => f.podSelector.matchLabels["app.kubernetes.io/component"]).sort();
     expect(rules("allow-registry").map(from)).toEqual([["edge", "scheduler"]]);
+    // Without monitoring no pod reaches the debug listener (pprof, expvar): the API port alone is open.
+    expect(rules("allow-registry").map((r) => r.ports.map((p) => p.port))).toEqual([[5000]]);
     expect(rules("allow-redis").map(from)).toEqual([["registry", "scheduler"]]);
     expect(rules("allow-mirror-dockerhub").map(from)).toEqual([["edge"]]);
     // Every rule but the edge's names who may connect.

@@ -156,8 +156,9 @@ describe("monitoring per host: another host's services read through its edge", (
     expect(block).not.toContain("import /etc/caddy/live/users");
     expect([...block.matchAll(/handle (\S+) \{\n\t+rewrite \* \/metrics\n\t+reverse_proxy (\S+) /g)].map((m) => [m[1], m[2]])).toEqual([
       ["/metrics/edge-fx8350", "localhost:9180"],
-      ["/metrics/mirror-dockerhub", "mirror-dockerhub:5001"],
-      ["/metrics/mirror-ghcr", "mirror-ghcr:5001"],
+      // A cache's debug listener, on the scrape network only this edge joins besides it.
+      ["/metrics/mirror-dockerhub", "scrape-mirror-dockerhub:5001"],
+      ["/metrics/mirror-ghcr", "scrape-mirror-ghcr:5001"],
       ["/metrics/node-exporter-fx8350", "node-exporter-fx8350:9100"],
     ]);
     expect(containerOf(dev, "edge-fx8350")!.inputs.ports).toEqual(expect.arrayContaining([expect.objectContaining({ internal: 5090, external: 5090, ip: "0.0.0.0" })]));
@@ -202,6 +203,18 @@ describe("monitoring on the Kubernetes target", () => {
     type Rule = { from?: { podSelector: { matchLabels: Record<string, string> } }[] };
     const from = (id: string) => ((policy(id).inputs as { spec: { ingress: Rule[] } }).spec.ingress.flatMap((r) => (r.from ?? []).map((f) => f.podSelector.matchLabels["app.kubernetes.io/component"])) ?? []).sort();
     expect(from("registry")).toEqual(["edge", "prometheus", "scheduler"]);
+    // Per port: the API to the edge and the jobs, the debug listener (pprof, expvar, /metrics) to Prometheus alone.
+    type PortRule = Rule & { ports: { port: number }[] };
+    const byPort = (id: string) =>
+      (policy(id).inputs as { spec: { ingress: PortRule[] } }).spec.ingress.map((r) => ({ ports: r.ports.map((p) => p.port), from: (r.from ?? []).map((f) => f.podSelector.matchLabels["app.kubernetes.io/component"]).sort() }));
+    expect(byPort("registry")).toEqual([
+      { ports: [5000], from: ["edge", "scheduler"] },
+      { ports: [5001], from: ["prometheus"] },
+    ]);
+    expect(byPort("mirror-dockerhub")).toEqual([
+      { ports: [5000], from: ["edge"] },
+      { ports: [5001], from: ["prometheus"] },
+    ]);
     expect(from("node-exporter")).toEqual(["prometheus"]);
     expect(from("prometheus")).toEqual(["grafana"]);
     // Only the edge's Service is a NodePort.

@@ -167,10 +167,13 @@ describe.each(each())("stack %s under the offline engine, on Docker", (stack) =>
       // Docker uploads restart files into the root, which must then be writable.
       expect(c.readOnly).toBe(d.readOnlyRoot && !d.files.some((f) => f.onChange === "restart"));
       expect(c.command).toEqual(d.command);
-      // Its aliases are on its own network, which exists when another service connects to it.
+      // Its aliases are on its own network, which exists when another service connects to it; a
+      // debug listener's name is on its scrape network, which exists when another service scrapes it.
       const wanted = described.some((o) => o.placement === d.placement && o.connectsTo.includes(d.id));
+      const debug = d.ports.find((p) => p.audience === "scrapers" && p.bind !== undefined);
+      const scraped = debug !== undefined && described.some((o) => o.placement === d.placement && (o.scrapes ?? []).includes(d.id));
       const networks = c.networksAdvanced as { name: string; aliases?: string[] }[];
-      expect(networks.flatMap((n) => n.aliases ?? [])).toEqual(wanted || d.connectsTo.length === 0 ? d.aliases : []);
+      expect(networks.flatMap((n) => n.aliases ?? [])).toEqual([...(wanted || d.connectsTo.length === 0 ? d.aliases : []), ...(scraped ? [debug.bind] : [])]);
       const envNames = ((c.envs as string[] | undefined) ?? []).map((v) => v.split("=")[0]).sort();
       expect(envNames).toEqual([...Object.keys(d.env), ...Object.keys(d.secretEnv)].sort());
       const ports = ((c.ports as { internal: number }[] | undefined) ?? []).map((p) => p.internal).sort();
@@ -295,14 +298,18 @@ describe("the platform network is fenced by who connects to whom", () => {
   it.each([
     {
       stack: "nas",
-      what: "only the edge, the jobs and Prometheus reach the registry, only the registry, the jobs and redis_exporter reach Redis, only the edge and Prometheus reach a cache, only the edge the UI",
+      what: "only the edge and the jobs reach the registry's API, only Prometheus its debug listener, only the registry, the jobs and redis_exporter reach Redis, only the edge a cache's API and only Prometheus its debug listener, only the edge the UI",
       networks: {
-        "regstack-nas-registry": ["edge", "prometheus", "registry", "scheduler"],
+        "regstack-nas-registry": ["edge", "registry", "scheduler"],
+        "regstack-nas-scrape-registry": ["prometheus", "registry"],
         "regstack-nas-redis": ["redis", "redis-exporter", "registry", "scheduler"],
         "regstack-nas-ui": ["edge", "ui"],
-        "regstack-nas-mirror-dockerhub": ["edge", "mirror-dockerhub", "prometheus"],
-        "regstack-nas-mirror-ghcr": ["edge", "mirror-ghcr", "prometheus"],
-        "regstack-nas-mirror-quay": ["edge", "mirror-quay", "prometheus"],
+        "regstack-nas-mirror-dockerhub": ["edge", "mirror-dockerhub"],
+        "regstack-nas-mirror-ghcr": ["edge", "mirror-ghcr"],
+        "regstack-nas-mirror-quay": ["edge", "mirror-quay"],
+        "regstack-nas-scrape-mirror-dockerhub": ["mirror-dockerhub", "prometheus"],
+        "regstack-nas-scrape-mirror-ghcr": ["mirror-ghcr", "prometheus"],
+        "regstack-nas-scrape-mirror-quay": ["mirror-quay", "prometheus"],
         // Monitoring: Prometheus reaches what it scrapes, Grafana reaches Prometheus, the edge reaches Grafana.
         "regstack-nas-edge": ["edge", "prometheus"],
         "regstack-nas-grafana": ["edge", "grafana", "prometheus"],
@@ -316,13 +323,16 @@ describe("the platform network is fenced by who connects to whom", () => {
     },
     {
       stack: "dev",
-      what: "each host fences its own services; the second host's edge reaches its caches and node-exporter only (Prometheus, on the first host, reads them through that edge)",
+      what: "each host fences its own services; the second host's edge reaches its caches and node-exporter only (Prometheus, on the first host, reads them through that edge, on the caches' scrape networks)",
       networks: {
-        "regstack-dev-registry": ["edge", "prometheus", "registry", "scheduler"],
+        "regstack-dev-registry": ["edge", "registry", "scheduler"],
+        "regstack-dev-scrape-registry": ["prometheus", "registry"],
         "regstack-dev-redis": ["redis", "redis-exporter", "registry", "scheduler"],
         "regstack-dev-ui": ["edge", "ui"],
         "regstack-dev-mirror-dockerhub": ["edge-fx8350", "mirror-dockerhub"],
         "regstack-dev-mirror-ghcr": ["edge-fx8350", "mirror-ghcr"],
+        "regstack-dev-scrape-mirror-dockerhub": ["edge-fx8350", "mirror-dockerhub"],
+        "regstack-dev-scrape-mirror-ghcr": ["edge-fx8350", "mirror-ghcr"],
         "regstack-dev-edge": ["edge", "prometheus"],
         "regstack-dev-grafana": ["edge", "grafana", "prometheus"],
         "regstack-dev-guard": ["guard"],

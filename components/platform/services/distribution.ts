@@ -5,6 +5,7 @@ import { ImageRole } from "../../images";
 import { registryPaths } from "../../render/paths";
 import { RegistryConfigInput, registrySecretEnv, renderRegistryConfig } from "../../render/registry";
 import { KeepPolicy, ServiceDescription } from "../description";
+import { RegistryListeners } from "../topology";
 
 /**
  * The unprivileged user distribution runs as; its data directory is handed to it first. A dedicated
@@ -19,7 +20,9 @@ export interface DistributionArgs {
   readonly placement: string;
   readonly version: RegistryMajor;
   /** Everything config.yml is rendered from (no secret is in it but `secretHeaders`). */
-  readonly config: Omit<RegistryConfigInput, "version">;
+  readonly config: Omit<RegistryConfigInput, "version" | "listen">;
+  /** Where its listeners bind, and who reaches the debug one (registryListeners). */
+  readonly listeners: RegistryListeners;
   /**
    * Notification headers that are secret (a receiver's `Authorization`), by endpoint name: distribution
    * reads endpoints from its config file only, so with any of them the file is a secret file.
@@ -37,7 +40,7 @@ export interface DistributionArgs {
 
 /** config.yml, plain unless a notification header is secret (then the headers are merged in, secret). */
 function configFileOf(args: DistributionArgs): { content: pulumi.Input<string>; secret: boolean } {
-  const input: RegistryConfigInput = { ...args.config, version: args.version };
+  const input: RegistryConfigInput = { ...args.config, version: args.version, listen: { api: args.listeners.api, debug: args.listeners.debug } };
   const secretHeaders = Object.entries(args.secretHeaders ?? {}).filter(([, headers]) => Object.keys(headers).length > 0);
   if (secretHeaders.length === 0) return { content: renderRegistryConfig(input), secret: false };
   const resolved = pulumi.all(secretHeaders.map(([endpoint, headers]) => pulumi.all(headers as Record<string, Secret>).apply((h) => [endpoint, h] as const)));
@@ -50,6 +53,7 @@ function configFileOf(args: DistributionArgs): { content: pulumi.Input<string>; 
 
 export function distributionService(args: DistributionArgs): ServiceDescription {
   const image: ImageRole = args.version === "3" ? "registry3" : "registry28";
+  const listeners = args.listeners;
   const config = configFileOf(args);
   const secretEnv: Record<string, Secret> = { [registrySecretEnv.httpSecret]: args.httpSecret };
   if (args.redisPassword) secretEnv[registrySecretEnv.redisPassword] = args.redisPassword;
@@ -70,10 +74,10 @@ export function distributionService(args: DistributionArgs): ServiceDescription 
     data: { path: registryPaths.dataDir, name: args.id, keep: args.keep, owner: REGISTRY_USER, size: args.component === "Registry" ? "images" : "cache" },
     scratch: [],
     ports: [
-      { name: "http", port: registryPaths.port, published: false },
-      { name: "debug", port: registryPaths.debugPort, published: false },
+      { name: "http", port: registryPaths.port, published: false, ...bindOf(listeners.api) },
+      { name: "debug", port: registryPaths.debugPort, published: false, audience: listeners.debugAudience, ...bindOf(listeners.debug) },
     ],
-    probe: { kind: "http", port: registryPaths.debugPort, path: "/debug/health" },
+    probe: { kind: "http", port: registryPaths.debugPort, path: "/debug/health", ...(listeners.debug ? { host: listeners.debug } : {}) },
     user: REGISTRY_USER,
     capabilities: [],
     readOnlyRoot: true,
@@ -83,4 +87,9 @@ export function distributionService(args: DistributionArgs): ServiceDescription 
     dependsOn: args.dependsOn,
     connectsTo: args.connectsTo,
   };
+}
+
+/** A port's bind host, when it is not every interface. */
+function bindOf(host: string): { bind?: string } {
+  return host ? { bind: host } : {};
 }

@@ -36,6 +36,8 @@ export interface EdgeServiceArgs {
   readonly dependsOn: readonly string[];
   /** Ids of the services it proxies to. */
   readonly connectsTo: readonly string[];
+  /** Ids of the services whose debug listeners its metrics site relays to Prometheus (another host's caches). */
+  readonly scrapes: readonly string[];
 }
 
 /** The id of the registry's node's edge; another node's is `edge-<node>` (topology's perNodeId). */
@@ -118,5 +120,6 @@ export function edgeService(args: EdgeServiceArgs): ServiceDescription {
     resources: "edge",
     dependsOn: args.dependsOn,
     connectsTo: args.connectsTo,
+    scrapes: args.scrapes,
   };
 }

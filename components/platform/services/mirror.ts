@@ -4,7 +4,7 @@
  */
 import { MirrorSpec, PlatformSpec, Secret } from "../../config/types";
 import { KeepPolicy, ServiceDescription } from "../description";
-import { internalNames } from "../topology";
+import { internalNames, registryListeners } from "../topology";
 import { distributionService } from "./distribution";
 
 export interface MirrorServiceArgs {
@@ -30,6 +30,7 @@ export function mirrorService(args: MirrorServiceArgs): ServiceDescription {
       notifications: [],
       proxy: { remoteUrl: m.upstream, username: m.username, ttl: m.ttl },
     },
+    listeners: registryListeners(args.spec, id),
     httpSecret: args.httpSecret,
     proxyPassword: m.password,
     keep: args.keep,

@@ -24,8 +24,10 @@ export interface PrometheusServiceArgs {
   readonly rules: pulumi.Input<string>;
   /** Its samples: kept like the caches (refillable history, never protected). */
   readonly keep: KeepPolicy;
-  /** Ids of the services it scrapes on the platform network. */
+  /** Ids of the services it reaches on the platform network as a client would (exporters, the edge's metrics). */
   readonly connectsTo: readonly string[];
+  /** Ids of the services whose scrape-only listeners it reads (the registry's and the caches' debug ports). */
+  readonly scrapes: readonly string[];
   /** Its login at other hosts' edges (per host, when a cache runs on another host), and the CA of their certificates (none with ACME). */
   readonly remoteLogin?: { readonly username: string; readonly password: Secret; readonly caCertPem?: pulumi.Output<string> };
 }
@@ -80,5 +82,6 @@ export function prometheusService(args: PrometheusServiceArgs): ServiceDescripti
     resources: "prometheus",
     dependsOn: [],
     connectsTo: args.connectsTo,
+    scrapes: args.scrapes,
   };
 }

@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { NotificationEndpoint, PlatformSpec, Secret } from "../../config/types";
 import { KeepPolicy, ServiceDescription } from "../description";
-import { internalAddresses, internalNames } from "../topology";
+import { internalAddresses, internalNames, registryListeners } from "../topology";
 import { distributionService } from "./distribution";
 
 export interface RegistryServiceArgs {
@@ -48,6 +48,7 @@ export function registryService(args: RegistryServiceArgs): ServiceDescription {
       ...spec.notifications.map((n) => [n.name, Object.fromEntries(Object.entries(n.headers).map(([k, v]) => [k, pulumi.secret(v)]))] as const),
       ...eventReceivers(spec).map((r) => [r.endpoint.name, r.secretHeaders] as const),
     ]),
+    listeners: registryListeners(args.spec, internalNames.registry),
     httpSecret: args.httpSecret,
     redisPassword: args.redisPassword,
     keep: args.keep,
