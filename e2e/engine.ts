@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "child_process";
+import { execFile, spawn, spawnSync } from "child_process";
 import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
@@ -77,6 +77,16 @@ export class PrivateEngine {
   docker(args: readonly string[], input?: string, timeoutMs?: number): DockerResult {
     const r = spawnSync(DOCKER_CLI, ["-H", `unix://${this.socket}`, ...args], { encoding: "utf8", input, maxBuffer: 1 << 26, timeout: timeoutMs });
     return { status: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+  }
+
+  /** As docker(), without blocking: for checks that each wait on something (a DNS lookup that times out). */
+  dockerAsync(args: readonly string[]): Promise<DockerResult> {
+    return new Promise((resolve) => {
+      execFile(DOCKER_CLI, ["-H", `unix://${this.socket}`, ...args], { encoding: "utf8", maxBuffer: 1 << 26 }, (err, stdout, stderr) => {
+        const status = err ? (typeof err.code === "number" ? err.code : -1) : 0;
+        resolve({ status, stdout: stdout ?? "", stderr: stderr ?? "" });
+      });
+    });
   }
 
   /** Runs a docker command that must succeed; returns its trimmed output. */

@@ -1,4 +1,4 @@
-import { knownUsersPattern } from "./basicUsers";
+import { basicPrefixPattern, knownUsersPattern } from "./basicUsers";
 import { edgePaths } from "./paths";
 import { header } from "./yaml";
 
@@ -197,6 +197,9 @@ function accessLines(site: EdgeSite, input: CaddyfileInput): { matchers: string[
   }
 }
 
+/** The sites that check the users file: their failed logins are logged by name. */
+const LOGIN_SITES: readonly SiteAccess[] = ["registry", "ui", "mirror-private"];
+
 /** Writes refused while the freeze file exists, after authentication (a stranger still gets 401). */
 function frozenLines(freezeFile: string): { matchers: string[]; handlers: string[] } {
   const dir = freezeFile.slice(0, freezeFile.lastIndexOf("/"));
@@ -210,11 +213,44 @@ function frozenLines(freezeFile: string): { matchers: string[]; handlers: string
   };
 }
 
-/** The edge's own 401 in the registry's format, with the header clients look for. */
-const UNAUTHORIZED = block("handle_errors", [
-  "@unauthorized expression {err.status_code} == 401",
-  ...jsonRefusal("@unauthorized", 401, "UNAUTHORIZED", "authentication required"),
-]);
+/**
+ * The edge's own 401 in the registry's format, with the header clients look for. On a site with
+ * logins, a failed one is logged with the user name it tried first (`logins`: loginErrorLines).
+ */
+function unauthorizedLines(logins: readonly string[]): string[] {
+  const [type, api, respond] = jsonRefusal("@unauthorized", 401, "UNAUTHORIZED", "authentication required");
+  return block("handle_errors", ["@unauthorized expression {err.status_code} == 401", ...block("route", [api, ...logins, type, respond])]);
+}
+
+/**
+ * A failed login's user name, in the edge's error log (its output, with the client's address).
+ * Caddy 2.6 logs a request's headers as they arrived (a site's request_header never shows there),
+ * redacts Authorization, and its log filters rewrite the live request's headers: a filter on
+ * Authorization failed every correct login (measured). What it does log is an error raised while
+ * handling another. So a 401 whose header names a user (basicUsers.ts) raises "failed login as
+ * <name>", and one that names nobody "failed login as an unknown user": an unknown name cannot be
+ * cut from the base64 without bits of the password. The client then gets the 401 with its challenge
+ * and the API version header, and no JSON body, whether the name was known or not.
+ */
+function loginErrorLines(names: readonly string[]): string[] {
+  const failed = "expression {err.status_code} == 401";
+  return [
+    ...[...new Set(names)].sort().flatMap((name, i) => [
+      ...block(`@login-${i}`, [failed, `header_regexp Authorization \`^(?i:basic) ${basicPrefixPattern(name)}\``]),
+      `error @login-${i} "failed login as ${name}" 401`,
+    ]),
+    ...block("@login-unknown", [failed, "header Authorization *", knownCondition(names)]),
+    'error @login-unknown "failed login as an unknown user" 401',
+  ];
+}
+
+/**
+ * The logins file a site's error handling imports (loginErrorLines): written with the users file, as
+ * a secret like it, so adding a user never changes the Caddyfile. Reloaded in place.
+ */
+export function renderLoginErrors(names: readonly string[]): string {
+  return `# A failed login is logged with the user name it tried: one matcher per user of the users file.\n${loginErrorLines(names).join("\n")}\n`;
+}
 
 /**
  * A distribution 500 says why in its `detail`: a storage driver's error with the path on disk, or a
@@ -286,7 +322,7 @@ function siteLines(site: EdgeSite, input: CaddyfileInput): string[] {
   const hsts = input.tls.mode === "off" ? [] : ['header Strict-Transport-Security "max-age=31536000"'];
   const blocked = blockedLines(input.guard);
   if (site.access === "metrics") {
-    return [`# ${site.service}`, ...block(head, [...tlsLines(input.tls), ...logLines(input.guard), ...hsts, ...metricsBody(site.metricsRoutes ?? [], input.scrapeUsers ?? [], blocked), ...UNAUTHORIZED]), ""];
+    return [`# ${site.service}`, ...block(head, [...tlsLines(input.tls), ...logLines(input.guard), ...hsts, ...metricsBody(site.metricsRoutes ?? [], input.scrapeUsers ?? [], blocked), ...unauthorizedLines(loginErrorLines(input.scrapeUsers ?? []))]), ""];
   }
   // The UI's own /v2/ goes to the registry first; the rest of its pages to the UI.
   const distribution = site.access === "registry" || site.access === "mirror-open" || site.access === "mirror-private";
@@ -307,7 +343,7 @@ function siteLines(site: EdgeSite, input: CaddyfileInput): string[] {
     ...access.matchers,
     ...frozen.matchers,
     ...block("route", [...blocked.handlers, ...access.handlers, ...frozen.handlers, ...proxy]),
-    ...UNAUTHORIZED,
+    ...unauthorizedLines(LOGIN_SITES.includes(site.access) ? [`import ${edgePaths.loginsFile}`] : []),
   ];
   return [`# ${site.service}`, ...block(head, body), ""];
 }

@@ -29,6 +29,8 @@ export const edgePaths = {
   usersFile: "/etc/caddy/live/users",
   /** The users' names, imported by the Caddyfile's stranger matchers (written with the users file, as a secret; see renderKnownNames). */
   namesFile: "/etc/caddy/live/names",
+  /** The users' names again, as the matchers that log a failed login's user name (secret; see renderLoginErrors). */
+  loginsFile: "/etc/caddy/live/logins",
   /** The scrape login's bcrypt hash, imported by a metrics site (secret; another host's edge only). */
   scrapersFile: "/etc/caddy/live/scrapers",
   rootCert: "/etc/caddy/live/root.crt",

@@ -125,7 +125,7 @@ describe.each(scenarios)("the $stack stack in a real Docker engine", ({ stack, v
     expect(session.engine.must(["inspect", "--format", "{{.Config.User}} {{json .HostConfig.CapAdd}}", edge.name])).toMatch(/^10600:10600 (null|\[\])$/);
   });
 
-  it("fences the platform network: the edge and the jobs reach the registry's API, only Prometheus its debug port; the UI and a cache reach neither, nor Redis", () => {
+  it("fences the platform network: the edge and the jobs reach the registry's API, only Prometheus its debug port; the UI and a cache reach neither, nor Redis", async () => {
     // (No `-T`: Debian's busybox-static 1.35 wget crashes with it.)
     // The UI's image has no stand-in: a busybox container joins exactly the networks declared for the
     // UI's container, with its aliases, and asks from there.
@@ -135,16 +135,17 @@ describe.each(scenarios)("the $stack stack in a real Docker engine", ({ stack, v
     session.engine.must(["run", "-d", "--name", asUi, "--network", first.name, ...(first.aliases ?? []).flatMap((a) => ["--network-alias", a]), standInTag(images.tools), "sleep", "600"]);
     try {
       for (const n of rest) session.engine.must(["network", "connect", ...(n.aliases ?? []).flatMap((a) => ["--alias", a]), n.name, asUi]);
-      const get = (from: string, url: string) => {
+      // All at once: a name the engine's DNS does not know waits for its upstream lookup to time out.
+      const get = async (from: string, url: string) => {
         const container = from === "ui" ? asUi : `regstack-${stack}-${from}`;
-        const r = session.engine.docker(["exec", container, "wget", "-q", "-O", "/dev/null", url]);
+        const r = await session.engine.dockerAsync(["exec", container, "wget", "-q", "-O", "/dev/null", url]);
         return { from, url, outcome: r.status === 0 ? "reached" : /bad address/.test(r.stderr) ? "no such name" : /refused/i.test(r.stderr) ? "refused" : r.stderr.trim() };
       };
       const api = "http://registry:5000/v2/";
       const debug = "http://registry:5001/debug/health";
       const scrape = "http://scrape-registry:5001/debug/health";
       const monitoring = config.values["regstack:monitoring"] !== undefined;
-      const checks = [
+      const checks = await Promise.all([
         // The edge and the jobs reach the API, bound to the registry's address on its own network; its
         // debug listener is not on that address, and its scrape name is on a network they are not on.
         get("edge", api),
@@ -153,7 +154,7 @@ describe.each(scenarios)("the $stack stack in a real Docker engine", ({ stack, v
         get("scheduler", debug),
         ...(monitoring ? [get("edge", scrape), get("prometheus", scrape), get("prometheus", api)] : []),
         ...["mirror-dockerhub", "ui"].flatMap((from) => [api, debug, scrape, "http://redis:6379/"].map((url) => get(from, url))),
-      ];
+      ]);
       expect(checks).toEqual([
         { from: "edge", url: api, outcome: "reached" },
         { from: "edge", url: debug, outcome: "refused" },

@@ -55,7 +55,7 @@ describe("npm run render", () => {
       expect((statSync(written).mode & 0o777).toString(8).padStart(4, "0")).toBe(f.secret ? "0600" : f.mode);
     }
     expect(listing.map((l) => l.file)).toEqual(expect.arrayContaining(["edge/etc/caddy/live/Caddyfile", "registry/etc/distribution/config.yml", "redis/usr/local/etc/redis/redis.conf"]));
-    expect(secrets.map((l) => l.file).sort()).toEqual(["secrets/edge/etc/caddy/live/intermediate.key", "secrets/edge/etc/caddy/live/names", "secrets/edge/etc/caddy/live/users", "secrets/redis/usr/local/etc/redis/auth.conf"]);
+    expect(secrets.map((l) => l.file).sort()).toEqual(["secrets/edge/etc/caddy/live/intermediate.key", "secrets/edge/etc/caddy/live/logins", "secrets/edge/etc/caddy/live/names", "secrets/edge/etc/caddy/live/users", "secrets/redis/usr/local/etc/redis/auth.conf"]);
     const credentials = JSON.parse(readFileSync(path.join(out, "credentials.json"), "utf8"));
     expect(credentials).toEqual({ users: testCredentials(evaluation) });
     expect(Object.keys(credentials.users).sort()).toEqual(["ci", "cluster"]);
@@ -237,8 +237,8 @@ describe("command line, as a newcomer uses it", () => {
     const result = run("render.ts", ["-s", "local", "--out", out]);
     const listing = JSON.parse(readFileSync(path.join(out, "files.json"), "utf8")) as unknown[];
     const secrets = JSON.parse(readFileSync(path.join(out, "secrets.json"), "utf8")) as unknown[];
-    // The edge's users file and the names file beside it.
-    expect(secrets.length).toBe(2);
-    expect(result.stdout.trim()).toBe(`rendered ${listing.length} files and 2 secret files (under secrets/) for stack local into ${out}`);
+    // The edge's users file and the names and logins files beside it.
+    expect(secrets.length).toBe(3);
+    expect(result.stdout.trim()).toBe(`rendered ${listing.length} files and 3 secret files (under secrets/) for stack local into ${out}`);
   });
 });

@@ -21,7 +21,7 @@ import { keyValue, withKey } from "../support/config";
 const nas = readStackConfig("nas");
 
 describe("the offline preview", () => {
-  it("adding a push user on nas: its password and salt are created, the edge's users and names files change, nothing else is replaced", async () => {
+  it("adding a push user on nas: its password and salt are created, the edge's users, names and logins files change, nothing else is replaced", async () => {
     const before = await evaluateConfig(nas);
     const after = await evaluateConfig(withKey(nas, "users", [...keyValue<object[]>(nas, "users"), { name: "dev", role: "push" }]));
     const p = previewOf(snapshotOf(before), snapshotOf(after));
@@ -29,6 +29,7 @@ describe("the offline preview", () => {
     // The one-shot that writes the users file is what a new user replaces: no service restarts.
     expect(p.resources[2].replacedBy).toEqual(["uploads"]);
     expect(p.files).toEqual([
+      { service: "edge", path: "/etc/caddy/live/logins", step: "update", secret: true, lines: [] },
       { service: "edge", path: "/etc/caddy/live/names", step: "update", secret: true, lines: [] },
       { service: "edge", path: "/etc/caddy/live/users", step: "update", secret: true, lines: [] },
     ]);
@@ -40,7 +41,7 @@ describe("the offline preview", () => {
     // The pull-request comment: a row per stack, the preview in a collapsed block, the marker it is found by.
     const comment = composeReport([{ stack: "nas", preview: p, violations: runPolicies(after) }], "origin/main");
     expect(comment.startsWith(REPORT_MARKER)).toBe(true);
-    expect(comment).toContain("| nas | 2 | 0 | 1 | 0 | 2 | passes |");
+    expect(comment).toContain("| nas | 2 | 0 | 1 | 0 | 3 | passes |");
     expect(comment).toContain("<details><summary>nas</summary>");
     expect(comment).toContain("+- replace docker:index/container:Container  regstack-edge-secret-writer");
   });

@@ -57,7 +57,7 @@ const creds = (user: string) => `${user}:${rendered.users[user]}`;
 describe("the rendered edge in front of the rendered registry", () => {
   it("puts the root certificate and this edge's intermediate on the edge, never the root key", () => {
     const live = edgeLiveFiles(rendered);
-    expect([...live.keys()].sort()).toEqual(["Caddyfile", "intermediate.crt", "intermediate.key", "names", "root.crt", "users"]);
+    expect([...live.keys()].sort()).toEqual(["Caddyfile", "intermediate.crt", "intermediate.key", "logins", "names", "root.crt", "users"]);
     // The plain files are rendered configuration; the key and the users' hashes are rendered apart, as secrets.
     expect(readdirSync(edgeLiveDir(rendered)).sort()).toEqual(["Caddyfile", "intermediate.crt", "root.crt"]);
     expect(readFileSync(live.get("root.crt")!, "utf8")).toBe(rendered.evaluation.outputs.caCertPem);

@@ -70,7 +70,7 @@ describe("failed logins at the edge", () => {
     const url = `http://127.0.0.1:${edge.ports.get(5000)}/v2/`;
     const answer = async (user: string) => {
       const res = await fetch(url, { headers: { Authorization: `Basic ${Buffer.from(`${user}:nope`).toString("base64")}` } });
-      return { status: res.status, challenge: res.headers.get("www-authenticate"), api: res.headers.get("docker-distribution-api-version"), body: await res.json() };
+      return { status: res.status, challenge: res.headers.get("www-authenticate"), api: res.headers.get("docker-distribution-api-version"), body: await res.text() };
     };
     const known = await answer("ci");
     expect(await answer("stranger")).toEqual(known);
@@ -78,6 +78,36 @@ describe("failed logins at the edge", () => {
     // A Bearer token is nobody's Basic login: refused the same way.
     const bearer = await fetch(url, { headers: { Authorization: "Bearer abc" } });
     expect([bearer.status, bearer.headers.get("www-authenticate")]).toEqual([401, 'Basic realm="regstack"']);
+    // Without a login, the challenge carries the registry's JSON 401.
+    const challenge = await fetch(url);
+    expect([challenge.status, ((await challenge.json()) as { errors: { code: string }[] }).errors[0].code]).toEqual([401, "UNAUTHORIZED"]);
+  });
+
+  it("logs each failed login with the user name it tried and the client's address, and nothing of a password", async () => {
+    const secrets = ["hunter2-wrong", "s3cret-pass", "tok-abcdef123456"];
+    const from = edge.output().length;
+    expect(await ping("reader", secrets[0])).toBe(401);
+    expect(await ping("mallory", secrets[1])).toBe(401);
+    const bearer = await fetch(`http://127.0.0.1:${edge.ports.get(5000)}/v2/`, { headers: { Authorization: `Bearer ${secrets[2]}` } });
+    expect(bearer.status).toBe(401);
+    expect(await ping("ci", rendered.users.ci)).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    const lines = edge
+      .output()
+      .slice(from)
+      .split("\n")
+      .filter((l) => l.includes("failed login as"))
+      .map((l) => JSON.parse(l) as { error: string; request: { remote_ip: string } });
+    expect(lines.map((l) => [/failed login as (.*)$/.exec(l.error)![1], l.request.remote_ip])).toEqual([
+      ["reader", "127.0.0.1"],
+      ["an unknown user", "127.0.0.1"],
+      ["an unknown user", "127.0.0.1"],
+    ]);
+    const output = edge.output();
+    for (const secret of [...secrets, rendered.users.ci, rendered.users.reader]) {
+      expect(output).not.toContain(secret);
+      for (const user of ["ci", "reader", "mallory"]) expect(output).not.toContain(Buffer.from(`${user}:${secret}`).toString("base64"));
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { CaddyfileInput, EdgeSite, renderCaddyfile, renderEdgeUsers } from "../../components/render/caddy";
+import { CaddyfileInput, EdgeSite, renderCaddyfile, renderEdgeUsers, renderLoginErrors } from "../../components/render/caddy";
 
 const registry: EdgeSite = { service: "registry", names: ["nas.lan", "10.0.0.5"], port: 5000, upstream: "registry:5000", access: "registry" };
 const input = (over: Partial<CaddyfileInput> = {}): CaddyfileInput => ({
@@ -61,6 +61,24 @@ describe("Caddyfile", () => {
     expect(rest).toContain("@unauthorized expression {err.status_code} == 401");
     expect(rest).toContain("header @unauthorized Docker-Distribution-Api-Version registry/2.0");
     expect(JSON.parse(/`(.*)`/.exec(rest.find((l) => l.startsWith("respond @unauthorized"))!)![1]).errors[0].code).toBe("UNAUTHORIZED");
+  });
+
+  it("logs a failed login with the user name it tried: the logins file, imported into a login site's error handling, raises one error per user and one for unknown names", () => {
+    const lines = site(renderCaddyfile(input()), "https://nas.lan:5000");
+    const rest = lines.slice(lines.indexOf("handle_errors {"));
+    // The API version header first, then the login errors (an error raised here ends the handling), then the JSON 401.
+    const order = ["header @unauthorized Docker-Distribution-Api-Version registry/2.0", "import /etc/caddy/live/logins", 'header @unauthorized Content-Type "application/json; charset=utf-8"'].map((l) => rest.indexOf(l));
+    expect(order.every((at, i) => at > 0 && (i === 0 || at > order[i - 1]))).toBe(true);
+    const logins = renderLoginErrors(["reader", "ci", "ci"]);
+    expect(logins.split("\n").filter((l) => l.startsWith("error "))).toEqual([
+      'error @login-0 "failed login as ci" 401',
+      'error @login-1 "failed login as reader" 401',
+      'error @login-unknown "failed login as an unknown user" 401',
+    ]);
+    expect(logins).toContain("header_regexp Authorization `^(?i:basic) Y2k6`");
+    // A cache open to everyone checks no login, and imports none.
+    const open = renderCaddyfile(input({ sites: [{ service: "mirror-dockerhub", names: ["nas.lan"], port: 5001, upstream: "mirror-dockerhub:5000", access: "mirror-open" }] }));
+    expect(open).not.toContain("import /etc/caddy/live/logins");
   });
 
   it("with anonymous pull, opens reads but still challenges the /v2/ ping and every write", () => {

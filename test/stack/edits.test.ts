@@ -22,8 +22,9 @@ describe.each(["local", "nas"])("config edits on the %s stack", (stack) => {
     // The Caddyfile does not change for a push user: only the users file and the names file beside it do.
     const edgeFiles = (e: typeof before) => new Map(e.files.filter((f) => f.service === "edge").map((f) => [f.path, f.content]));
     const [was, is] = [edgeFiles(before), edgeFiles(after)];
-    expect([...is.keys()].filter((p) => is.get(p) !== was.get(p)).sort()).toEqual(["/etc/caddy/live/names", "/etc/caddy/live/users"]);
+    expect([...is.keys()].filter((p) => is.get(p) !== was.get(p)).sort()).toEqual(["/etc/caddy/live/logins", "/etc/caddy/live/names", "/etc/caddy/live/users"]);
     expect(is.get("/etc/caddy/live/names")).toContain(" newbie");
+    expect(is.get("/etc/caddy/live/logins")).toContain('"failed login as newbie"');
     expect(after.outputs.loginCommands).toHaveProperty("newbie");
   });
 

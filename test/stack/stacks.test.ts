@@ -50,8 +50,8 @@ describe.each(shippedStacks())("stack %s under the offline engine, on any target
       expect(f.content).not.toMatch(/\$2[aby]\$\d\d\$/);
     }
     // Every configuration file is plain; only hashes, keys and passwords are secret files.
-    for (const f of plain) expect(f.path).not.toMatch(/users$|names$|scrapers$|\.key$|auth\.conf$|\/secrets\//);
-    for (const f of e().files.filter((x) => x.secret)) expect(f.path).toMatch(/\/users$|\/names$|\/scrapers$|\.key$|\/auth\.conf$|\/secrets\/[^/]+$/);
+    for (const f of plain) expect(f.path).not.toMatch(/users$|names$|logins$|scrapers$|\.key$|auth\.conf$|\/secrets\//);
+    for (const f of e().files.filter((x) => x.secret)) expect(f.path).toMatch(/\/users$|\/names$|\/logins$|\/scrapers$|\.key$|\/auth\.conf$|\/secrets\/[^/]+$/);
     expect(plain.map((f) => f.path)).toEqual(expect.arrayContaining(["/etc/caddy/live/Caddyfile"]));
   });
 

@@ -150,13 +150,22 @@ describe("the dev stack in Swarm mode", () => {
     expect(edge.updateConfig.order).toBe("stop-first");
   });
 
-  it("adding a user changes only the versioned names of each edge's users and names secrets and the edges that read them", async () => {
+  it("adding a user changes only the versioned names of each edge's users, names and logins secrets and the edges that read them", async () => {
     const users = keyValue<object[]>(dev, "users");
     const after = await evaluateConfig(swarmOf(withKey(dev, "users", [...users, { name: "newbie", role: "push" }])));
     const d = diff(swarm, after);
     expect(d.added).toEqual(["regstack-users-newbie-password", "regstack-users-newbie-salt"]);
     expect(d.removed).toEqual([]);
-    expect(d.changed).toEqual(["regstack-edge-fx8350-secret-names", "regstack-edge-fx8350-secret-users", "regstack-edge-fx8350-service", "regstack-edge-secret-names", "regstack-edge-secret-users", "regstack-edge-service"]);
+    expect(d.changed).toEqual([
+      "regstack-edge-fx8350-secret-logins",
+      "regstack-edge-fx8350-secret-names",
+      "regstack-edge-fx8350-secret-users",
+      "regstack-edge-fx8350-service",
+      "regstack-edge-secret-logins",
+      "regstack-edge-secret-names",
+      "regstack-edge-secret-users",
+      "regstack-edge-service",
+    ]);
     const name = (e: Evaluation) => String(reveal(byName(e, "regstack-edge-secret-users").inputs.name));
     expect(name(after)).not.toBe(name(swarm));
     expect(name(after)).toMatch(/^regstack-dev-edge-users-[0-9a-f]{12}$/);

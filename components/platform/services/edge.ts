@@ -4,7 +4,7 @@
  * so a user or certificate change never restarts it; only a new published port does.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { EdgeSite, EdgeTls, EdgeUser, renderCaddyfile, renderEdgeUsers, renderKnownNames } from "../../render/caddy";
+import { EdgeSite, EdgeTls, EdgeUser, renderCaddyfile, renderEdgeUsers, renderKnownNames, renderLoginErrors } from "../../render/caddy";
 import { edgePaths, guardPaths } from "../../render/paths";
 import { FailedLoginLimit } from "../../config/types";
 import { GUARD_VOLUMES } from "./guard";
@@ -92,6 +92,7 @@ export function edgeService(args: EdgeServiceArgs): ServiceDescription {
       // Written with the users file, as a secret like it: a user edit then renews the edge's secret
       // files only, and nothing that copies the edge's plain config (the jobs) changes with it.
       { path: edgePaths.namesFile, content: renderKnownNames(args.userNames), secret: true, onChange: "reload", mode: "0440" },
+      { path: edgePaths.loginsFile, content: renderLoginErrors(args.userNames), secret: true, onChange: "reload", mode: "0440" },
       ...(args.scrapers ? [{ path: edgePaths.scrapersFile, content: args.scrapers.file, secret: true, onChange: "reload" as const, mode: "0440" }] : []),
       { path: edgePaths.caddyfile, content: caddyfile, secret: false, onChange: "reload", mode: "0444" },
     ],
