@@ -228,9 +228,11 @@ function unauthorizedLines(logins: readonly string[]): string[] {
  * redacts Authorization, and its log filters rewrite the live request's headers: a filter on
  * Authorization failed every correct login (measured). What it does log is an error raised while
  * handling another. So a 401 whose header names a user (basicUsers.ts) raises "failed login as
- * <name>", and one that names nobody "failed login as an unknown user": an unknown name cannot be
- * cut from the base64 without bits of the password. The client then gets the 401 with its challenge
- * and the API version header, and no JSON body, whether the name was known or not.
+ * <name>", and one that names nobody "failed login as an unknown user". An unknown name itself is
+ * not written: a header_regexp can capture the base64 of "name:" without a bit of the password, but
+ * Caddy 2.6.2 expands no placeholder in an `error` message (measured), so nothing can write it. The
+ * client then gets the 401 with its challenge and the API version header, and no JSON body, whether
+ * the name was known or not.
  */
 function loginErrorLines(names: readonly string[]): string[] {
   const failed = "expression {err.status_code} == 401";
