@@ -97,9 +97,10 @@ export function scrapeAlias(id: string): string {
  *   resolves a container's aliases as soon as it starts.
  * - Kubernetes: both bind every interface; a NetworkPolicy per port lets only the scrapers reach
  *   the debug port.
- * - Swarm: both bind every interface. An overlay alias names the service's virtual IP, and a task's
- *   own address is in DNS only once it is healthy (after its listeners are up), so nothing can be
- *   bound per overlay: the services on the registry's overlay reach both ports.
+ * - Swarm: both bind every interface. An overlay alias names the service's virtual IP, not the
+ *   task, and a task's hostname maps in /etc/hosts to its address on every overlay, in an order
+ *   that is not the service's network order (measured), so no name binds one overlay's address:
+ *   the services on the registry's overlay (the edge, the jobs) reach both ports.
  * Without monitoring the debug listener binds loopback on the Docker targets, for the probe alone.
  */
 export function registryListeners(spec: PlatformSpec, id: string): RegistryListeners {
