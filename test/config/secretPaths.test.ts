@@ -3,8 +3,7 @@
  * stack file, another one in plaintext is still refused at its own path. The program reads the
  * stack file to know which values are encrypted, offline and under `pulumi up` alike.
  */
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "fs";
-import { tmpdir } from "os";
+import { rmSync, writeFileSync, mkdirSync } from "fs";
 import * as path from "path";
 import { isSecretAt } from "../../components/config/checks";
 import { ConfigError } from "../../components/config/issues";
@@ -17,6 +16,7 @@ import { parseStackFile, readStackConfig } from "../../offline/stackConfig";
 import { parse } from "yaml";
 import { withKey } from "../support/config";
 import { selfSigned } from "../support/pem";
+import { scratchDir } from "../support/scratch";
 
 function problemPaths(text: string): string[] {
   try {
@@ -64,7 +64,7 @@ describe("the per-value plaintext rule", () => {
 
 describe("under pulumi up the program reads the running stack's file", () => {
   let dir: string;
-  beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), "regstack-stackfile-"))));
+  beforeEach(() => (dir = scratchDir("regstack-stackfile-")));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it("beside Pulumi.yaml, or in its stackConfigDir; none found means per-key marks", () => {

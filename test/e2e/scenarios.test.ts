@@ -2,8 +2,7 @@
  * The stacks' containers, exactly as declared, in a private Docker engine with stand-in images:
  * the local stack (no edge) and a TLS-on variant of the nas stack (Caddy in front, Redis).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { readFileSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
 import { Applier, ApplyReport } from "../../e2e/applier";
 import { E2eSession, openSession } from "../../e2e/session";
@@ -17,8 +16,9 @@ import { blobDigest, buildMultiArchImage, buildOciImage, MultiArchImage, OciImag
 import { freePort, runTool } from "../../rig/process";
 import { standInTag } from "../../e2e/standins";
 import { localVariant, nasTlsVariant, upstreamAliases } from "../../e2e/variants";
+import { scratchDir } from "../support/scratch";
 
-const work = mkdtempSync(path.join(tmpdir(), "regstack-e2e-"));
+const work = scratchDir("regstack-e2e-");
 let session: E2eSession;
 let image: OciImage;
 let multi: MultiArchImage;

@@ -4,8 +4,7 @@
  * images, free ports), a push and a pull through the edge service, then config edits that roll the
  * services reading them, with the registry's data intact.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { rmSync, writeFileSync } from "fs";
 import * as path from "path";
 import { images } from "../../components/images";
 import { Applier, ApplyReport } from "../../e2e/applier";
@@ -19,8 +18,9 @@ import { evaluateConfig } from "../../offline/run";
 import { StackConfig } from "../../offline/stackConfig";
 import { blobDigest, buildOciImage, OciImage } from "../../rig/ociImage";
 import { freePort, runTool } from "../../rig/process";
+import { scratchDir } from "../support/scratch";
 
-const work = mkdtempSync(path.join(tmpdir(), "regstack-e2e-swarm-"));
+const work = scratchDir("regstack-e2e-swarm-");
 let session: E2eSession;
 let image: OciImage;
 let config: StackConfig;

@@ -1,6 +1,5 @@
 import { execFileSync, spawnSync } from "child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
 import * as path from "path";
 import { testCredentials } from "../../offline/files";
 import { isKubernetesObject } from "../../offline/manifests";
@@ -8,12 +7,13 @@ import { writeRendered } from "../../offline/render";
 import { evaluateStack } from "../../offline/run";
 import { placeholderSecret, ROOT } from "../../offline/stackConfig";
 import { TS_RUN } from "../support/scripts";
+import { scratchDir } from "../support/scratch";
 
 
 /** Temporary directories this file makes, removed after it. */
 const made: string[] = [];
 function tempDir(prefix: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  const dir = scratchDir(prefix);
   made.push(dir);
   return dir;
 }

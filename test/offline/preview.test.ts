@@ -4,8 +4,7 @@
  * two evaluations and secret files never shown.
  */
 import { execFileSync, spawnSync } from "child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
 import * as path from "path";
 import { lineDiff } from "../../offline/lineDiff";
 import { runPolicies } from "../../offline/policy";
@@ -17,6 +16,7 @@ import { evaluateConfig } from "../../offline/run";
 import { readStackConfig, ROOT } from "../../offline/stackConfig";
 import { TS_RUN } from "../support/scripts";
 import { keyValue, withKey } from "../support/config";
+import { scratchDir } from "../support/scratch";
 
 const nas = readStackConfig("nas");
 
@@ -138,7 +138,7 @@ describe("the offline preview", () => {
 
   it("npm run preview against a git ref evaluates that ref's own program: a code change shows, and the same tree changes nothing", () => {
     // A throwaway clone, so the test commits nowhere it did not make.
-    const work = mkdtempSync(path.join(tmpdir(), "regstack-preview-git-"));
+    const work = scratchDir("regstack-preview-git-");
     try {
       const clone = path.join(work, "repo");
       execFileSync("git", ["clone", "--quiet", "--shared", ROOT, clone]);

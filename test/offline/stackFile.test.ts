@@ -4,12 +4,12 @@
  * as Pulumi's reader gives them.
  */
 import { spawnSync } from "child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { rmSync, writeFileSync } from "fs";
 import * as path from "path";
 import { parseStackFile, ROOT } from "../../offline/stackConfig";
 import { StackFileError } from "../../components/config/stackFile";
 import { TS_RUN } from "../support/scripts";
+import { scratchDir } from "../support/scratch";
 
 function problems(text: string): readonly string[] {
   try {
@@ -52,7 +52,7 @@ describe("reading a stack file", () => {
   });
 
   it("a command prints the problems, no stack trace, exit 1", () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "regstack-stackfile-"));
+    const dir = scratchDir("regstack-stackfile-");
     try {
       const file = path.join(dir, "Pulumi.broken.yaml");
       writeFileSync(file, "config:\n  regstack:users:\n    - name: ci\n  regstack:users:\n    - name: dev\n");

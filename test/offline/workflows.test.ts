@@ -4,11 +4,11 @@
  * with the pack where a backend is configured, and a manual, protected `pulumi up`.
  */
 import { spawnSync } from "child_process";
-import { readdirSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from "fs";
-import { tmpdir } from "os";
+import { readdirSync, readFileSync, writeFileSync, rmSync } from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { ROOT } from "../../offline/stackConfig";
+import { scratchDir } from "../support/scratch";
 
 const dir = path.join(ROOT, ".github", "workflows");
 const validator = path.join(ROOT, "node_modules", ".bin", "action-validator");
@@ -27,7 +27,7 @@ describe("the GitHub workflows", () => {
   });
 
   it("the validator refuses a malformed workflow (it is not a formality)", () => {
-    const work = mkdtempSync(path.join(tmpdir(), "regstack-workflow-"));
+    const work = scratchDir("regstack-workflow-");
     try {
       const bad = path.join(work, "bad.yml");
       writeFileSync(bad, "name: x\non: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: actions/checkout@v4\n        wiht: {}\n");

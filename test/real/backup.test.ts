@@ -4,8 +4,7 @@
  * as the job image's shell: a backup taken while pushes go on restores to a registry that serves every
  * tag it holds, whole.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
 import { jobsRig, JobsRig, TEST_RESTIC_PASSWORD } from "../../rig/jobs";
 import { buildMultiArchImage, buildOciImage, OciImage } from "../../rig/ociImage";
@@ -13,10 +12,11 @@ import { skopeoAsync } from "../../rig/skopeo";
 import { requireTool, runTool } from "../../rig/process";
 import { RunningRegistry, startRegistry } from "../../rig/registryProcess";
 import { renderConfig, RenderedStack, variant } from "../../rig/rendered";
+import { scratchDir } from "../support/scratch";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { tagsOnDisk } = require("../../runtime/verify") as { tagsOnDisk: (dir: string) => { repo: string; tag: string; digest: string }[] };
 
-const work = mkdtempSync(path.join(tmpdir(), "regstack-backup-"));
+const work = scratchDir("regstack-backup-");
 let rendered: RenderedStack;
 let registry: RunningRegistry;
 let jobs: JobsRig;

@@ -1,6 +1,5 @@
 /** Every stack's rendered Caddyfile passes `caddy validate`; generated chains pass `openssl verify`. */
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
 import { shippedStacks, readStackConfig, StackConfig } from "../../offline/stackConfig";
 import { edgeLiveFiles, localCaddyfile } from "../../rig/edgeProcess";
@@ -9,8 +8,9 @@ import { renderConfig, variant } from "../../rig/rendered";
 import { rawConfig } from "../support/config";
 import { hostileFreeText } from "../support/hostile";
 import { selfSigned } from "../support/pem";
+import { scratchDir } from "../support/scratch";
 
-const work = mkdtempSync(path.join(tmpdir(), "regstack-caddy-"));
+const work = scratchDir("regstack-caddy-");
 
 /** Validates every edge Caddyfile of a rendered config, its live directory mapped to the rendered one. */
 async function validateEdges(name: string, config: StackConfig): Promise<string[]> {

@@ -3,13 +3,13 @@
  * systemctl and docker on PATH that record what they are asked: idempotent apply, restart only on
  * change, and removal.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
 import { dockerTrust, k3sTrust, kindTrust, TrustScripts } from "../../components/render/clientTrust";
 import { requireTool, runTool } from "../../rig/process";
+import { scratchDir } from "../support/scratch";
 
-const work = mkdtempSync(path.join(tmpdir(), "regstack-clients-"));
+const work = scratchDir("regstack-clients-");
 const bin = path.join(work, "bin");
 const calls = path.join(work, "calls.log");
 const ca = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n";

@@ -5,8 +5,7 @@
  * The one change to the rendered files: the CA's path points into the test's directory instead of
  * /etc/containerd/certs.d, which this machine's own containerd may use.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { mkdirSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
 import { clientPaths } from "../../components/render/paths";
 import { RunningContainerd, startContainerd } from "../../rig/containerd";
@@ -16,8 +15,9 @@ import { requireTool } from "../../rig/process";
 import { RunningRegistry, startRegistry } from "../../rig/registryProcess";
 import { renderConfig, RenderedStack, variant } from "../../rig/rendered";
 import { skopeoAsync } from "../../rig/skopeo";
+import { scratchDir } from "../support/scratch";
 
-const work = mkdtempSync(path.join(tmpdir(), "regstack-containerd-"));
+const work = scratchDir("regstack-containerd-");
 const settings = (anonymousPull: boolean) =>
   variant("k8s", {
     registry: { version: "2.8" },

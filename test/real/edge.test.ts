@@ -2,8 +2,7 @@
  * Real-tool check of the edge: Debian's caddy runs the rendered Caddyfile and certificates in front of
  * Debian's registry, both from rendered files; skopeo talks HTTPS to it with the generated users.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
 import { edgeLiveDir, edgeLiveFiles, RunningEdge, startEdge } from "../../rig/edgeProcess";
 import { blobDigest, buildOciImage, OciImage } from "../../rig/ociImage";
@@ -11,8 +10,9 @@ import { requireTool, runTool } from "../../rig/process";
 import { RunningRegistry, startRegistry } from "../../rig/registryProcess";
 import { renderConfig, RenderedStack, variant } from "../../rig/rendered";
 import { Skopeo } from "../../rig/skopeo";
+import { scratchDir } from "../support/scratch";
 
-const work = mkdtempSync(path.join(tmpdir(), "regstack-edge-"));
+const work = scratchDir("regstack-edge-");
 const settings = (anonymousPull: boolean) => ({
   registry: { version: "2.8" },
   tls: { mode: "internal" },

@@ -3,16 +3,16 @@
  * 2,000 connections that never finish their headers (plain HTTP) or never start their TLS handshake
  * are closed within the configured header-read bound, and the edge's memory stays under its limit.
  */
-import { mkdtempSync, rmSync } from "fs";
+import { rmSync } from "fs";
 import { connect, Socket } from "net";
-import { tmpdir } from "os";
 import * as path from "path";
 import { EDGE_LIMITS } from "../../components/render/caddy";
 import { RunningEdge, startEdge } from "../../rig/edgeProcess";
 import { requireTool } from "../../rig/process";
 import { renderConfig, RenderedStack, variant } from "../../rig/rendered";
+import { scratchDir } from "../support/scratch";
 
-const work = mkdtempSync(path.join(tmpdir(), "regstack-limits-"));
+const work = scratchDir("regstack-limits-");
 const CONNECTIONS = 2000;
 const boundMs = parseInt(EDGE_LIMITS.readHeader, 10) * 1000;
 /** The edge's default memory limit (regstack:resources.edge.memoryMb). */

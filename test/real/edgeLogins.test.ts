@@ -7,15 +7,15 @@
  */
 import { execFileSync } from "child_process";
 import { randomBytes } from "crypto";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "fs";
-import { tmpdir } from "os";
+import { existsSync, mkdirSync, rmSync, symlinkSync } from "fs";
 import * as path from "path";
 import { RunningEdge, startEdge } from "../../rig/edgeProcess";
 import { requireTool, startProcess } from "../../rig/process";
 import { RunningRegistry, startRegistry } from "../../rig/registryProcess";
 import { renderConfig, RenderedStack, variant } from "../../rig/rendered";
+import { scratchDir } from "../support/scratch";
 
-const work = mkdtempSync(path.join(tmpdir(), "regstack-logins-"));
+const work = scratchDir("regstack-logins-");
 const ATTEMPTS = 12;
 let rendered: RenderedStack;
 let registry: RunningRegistry;
@@ -112,7 +112,7 @@ describe("failed logins at the edge", () => {
 });
 
 describe("the failed-login guard beside the edge", () => {
-  const gwork = mkdtempSync(path.join(tmpdir(), "regstack-guard-"));
+  const gwork = scratchDir("regstack-guard-");
   let guarded: RenderedStack;
   let gregistry: RunningRegistry;
   let gedge: RunningEdge;

@@ -4,8 +4,7 @@
  * directory) in front of Debian's registry 2.8, and the gc job runs `registry garbage-collect` with
  * busybox as its shell. Writes stop at the edge for the window, reads go on, nothing tagged is lost.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "fs";
-import { tmpdir } from "os";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "fs";
 import * as path from "path";
 import { FREEZE_RETRY_AFTER_SECONDS } from "../../components/render/caddy";
 import { RunningEdge, startEdge } from "../../rig/edgeProcess";
@@ -15,8 +14,9 @@ import { skopeoAsync } from "../../rig/skopeo";
 import { requireTool } from "../../rig/process";
 import { RunningRegistry, startRegistry } from "../../rig/registryProcess";
 import { renderConfig, RenderedStack, variant } from "../../rig/rendered";
+import { scratchDir } from "../support/scratch";
 
-const work = mkdtempSync(path.join(tmpdir(), "regstack-gc-"));
+const work = scratchDir("regstack-gc-");
 let rendered: RenderedStack;
 let registry: RunningRegistry;
 let edge: RunningEdge;
@@ -25,7 +25,6 @@ let keep: OciImage;
 let drop: OciImage;
 let multi: MultiArchImage;
 let base = "";
-
 
 const creds = () => `admin:${rendered.users.admin}`;
 const auth = () => ({ Authorization: `Basic ${Buffer.from(creds()).toString("base64")}` });

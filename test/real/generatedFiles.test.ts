@@ -4,8 +4,7 @@
  * hosts.toml parses as TOML (Python's tomllib), and each edge's Caddyfile passes `caddy validate`
  * (that one in caddyValidate.test.ts, which takes the hostile config too).
  */
-import { mkdtempSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { rmSync, writeFileSync } from "fs";
 import * as path from "path";
 import { Evaluation } from "../../offline/engine";
 import { evaluateConfig } from "../../offline/run";
@@ -14,8 +13,9 @@ import { requireTool, runTool } from "../../rig/process";
 import { rawConfig } from "../support/config";
 import { fullKubernetesConfig } from "../support/fullConfig";
 import { hostileFreeText } from "../support/hostile";
+import { scratchDir } from "../support/scratch";
 
-const work = mkdtempSync(path.join(tmpdir(), "regstack-generated-"));
+const work = scratchDir("regstack-generated-");
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const hostile = hostileFreeText().config;

@@ -10,8 +10,7 @@
  *   read for registry 2.8 exists in what those programs really export.
  */
 import { execFileSync } from "child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse, stringify } from "yaml";
@@ -29,8 +28,9 @@ import { RunningRegistry, startRegistry } from "../../rig/registryProcess";
 import { renderConfig, RenderedStack, variant } from "../../rig/rendered";
 import { skopeoAsync } from "../../rig/skopeo";
 import { StackConfig } from "../../offline/stackConfig";
+import { scratchDir } from "../support/scratch";
 
-const work = mkdtempSync(path.join(tmpdir(), "regstack-monitoring-"));
+const work = scratchDir("regstack-monitoring-");
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function resolved<T>(output: pulumi.Output<T>): Promise<T> {

@@ -4,10 +4,9 @@
  * rendered plain-HTTP edge in front of it. Every request goes through the edge: users, roles, the
  * registry's JSON refusals, and a users file that changes without a restart.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { createServer } from "http";
 import { AddressInfo } from "net";
-import { tmpdir } from "os";
 import * as path from "path";
 import { edgeLiveDir, RunningEdge, startEdge } from "../../rig/edgeProcess";
 import { blobDigest, buildOciImage, OciImage } from "../../rig/ociImage";
@@ -15,8 +14,9 @@ import { requireTool } from "../../rig/process";
 import { RunningRegistry, startRegistry } from "../../rig/registryProcess";
 import { renderConfig, RenderedStack, variant } from "../../rig/rendered";
 import { Skopeo } from "../../rig/skopeo";
+import { scratchDir } from "../support/scratch";
 
-const work = mkdtempSync(path.join(tmpdir(), "regstack-real-"));
+const work = scratchDir("regstack-real-");
 const users = [
   { name: "admin", role: "push" },
   { name: "reader", role: "pull" },

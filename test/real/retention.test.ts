@@ -4,8 +4,7 @@
  * index with a tagged child, signature and attestation tags, protected releases. The dry run lists
  * exactly the tags the real run then deletes; undo puts them back before GC.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync } from "fs";
-import { tmpdir } from "os";
+import { mkdirSync, readFileSync, rmSync, utimesSync } from "fs";
 import * as path from "path";
 import { jobsRig, JobsRig } from "../../rig/jobs";
 import { buildMultiArchImage, buildOciImage, MultiArchImage, OciImage } from "../../rig/ociImage";
@@ -13,8 +12,9 @@ import { skopeoAsync } from "../../rig/skopeo";
 import { requireTool } from "../../rig/process";
 import { RunningRegistry, startRegistry } from "../../rig/registryProcess";
 import { renderConfig, variant } from "../../rig/rendered";
+import { scratchDir } from "../support/scratch";
 
-const work = mkdtempSync(path.join(tmpdir(), "regstack-retention-"));
+const work = scratchDir("regstack-retention-");
 let registry: RunningRegistry;
 let jobs: JobsRig;
 let dryJobs: JobsRig;

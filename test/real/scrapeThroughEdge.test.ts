@@ -6,8 +6,7 @@
  * Every target is up with the job and service labels the rules read; the site refuses anyone but the
  * scrape login, writes, and paths it has no route for.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { readFileSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import { monitoringPaths } from "../../components/render/paths";
@@ -15,8 +14,9 @@ import { RunningEdge, startEdge } from "../../rig/edgeProcess";
 import { freePort, requireTool, runTool, startProcess, waitForHttp } from "../../rig/process";
 import { RunningRegistry, startRegistry } from "../../rig/registryProcess";
 import { renderConfig, RenderedStack, variant } from "../../rig/rendered";
+import { scratchDir } from "../support/scratch";
 
-const work = mkdtempSync(path.join(tmpdir(), "regstack-scrape-"));
+const work = scratchDir("regstack-scrape-");
 const procs: { stop: () => Promise<void> }[] = [];
 let rendered: RenderedStack;
 let registry: RunningRegistry;

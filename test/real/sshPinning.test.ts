@@ -4,14 +4,14 @@
  * one, and refuses it when the pin names another key, whatever the stack's own options or the
  * user's known_hosts say. Nothing is written to a known_hosts file.
  */
-import { existsSync, mkdtempSync, rmSync } from "fs";
-import { tmpdir } from "os";
+import { existsSync, rmSync } from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { sshOptionsOf } from "../../components/docker/sshOptions";
 import { newKey, RunningSshd, startSshd } from "../../rig/sshServer";
+import { scratchDir } from "../support/scratch";
 
-const work = mkdtempSync(path.join(tmpdir(), "regstack-ssh-"));
+const work = scratchDir("regstack-ssh-");
 const home = path.join(work, "home");
 let sshd: RunningSshd;
 

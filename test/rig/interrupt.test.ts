@@ -3,11 +3,11 @@
  * registered cleanups run (a bench stopped with Ctrl-C leaves no registry, engine or directory).
  */
 import { spawn } from "child_process";
-import { mkdtempSync, readFileSync, rmSync } from "fs";
-import { tmpdir } from "os";
+import { readFileSync, rmSync } from "fs";
 import * as path from "path";
 import { ROOT } from "../../offline/stackConfig";
 import { TS_RUN } from "../support/scripts";
+import { scratchDir } from "../support/scratch";
 
 const alive = (pid: number) => {
   try {
@@ -20,7 +20,7 @@ const alive = (pid: number) => {
 
 describe("an interrupted run", () => {
   it("on SIGTERM stops the processes it started, runs its cleanups, and exits 143", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "regstack-interrupt-"));
+    const dir = scratchDir("regstack-interrupt-");
     try {
       const marker = path.join(dir, "cleaned");
       const code = [

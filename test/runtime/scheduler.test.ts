@@ -7,13 +7,14 @@
 import { ChildProcess, spawn } from "child_process";
 import { createServer, IncomingMessage, Server } from "http";
 import { AddressInfo } from "net";
-import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "fs";
-import { hostname, tmpdir } from "os";
+import { existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from "fs";
+import { hostname } from "os";
 import * as path from "path";
 import { renderSchedule, ScheduleEntry } from "../../components/render/jobs/schedule";
+import { scratchDir } from "../support/scratch";
 
 const SCHEDULER = path.join(__dirname, "..", "..", "runtime", "scheduler.js");
-const work = mkdtempSync(path.join(tmpdir(), "regstack-scheduler-"));
+const work = scratchDir("regstack-scheduler-");
 let server: Server;
 let hooks: Record<string, unknown>[] = [];
 let hookUrl = "";

@@ -4,12 +4,12 @@
  * blob that vanished during the scan skipped, and a textfile node-exporter can read.
  */
 import { execFileSync } from "child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
+import { scratchDir } from "../support/scratch";
 
 const USAGE = path.join(__dirname, "..", "..", "runtime", "usage.js");
-const work = mkdtempSync(path.join(tmpdir(), "regstack-usage-"));
+const work = scratchDir("regstack-usage-");
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const storage = path.join(work, "data", "docker", "registry", "v2");
