@@ -27,9 +27,11 @@ function run(command: string, args: readonly string[]): Promise<{ status: number
 }
 
 export async function startContainerd(work: string): Promise<RunningContainerd> {
-  const dir = path.join(work, "containerd");
+  // Short names: a unix socket's path may not pass 104 bytes, and `work` may already be deep (a
+  // test run's directory inside CI's TMPDIR).
+  const dir = path.join(work, "ctd");
   mkdirSync(dir, { recursive: true });
-  const socket = path.join(dir, "containerd.sock");
+  const socket = path.join(dir, "sock");
   const config = path.join(dir, "config.toml");
   writeFileSync(
     config,

@@ -26,7 +26,7 @@ export function serviceNetworkName(stack: string, owner: string): string {
  * of its own: the network is keyed by that name and the service has it as its alias there.
  */
 function scrapeNetworkOf(d: ServiceDescription): string | undefined {
-  return d.ports.find((p) => p.audience === "scrapers" && p.bind !== undefined && p.bind !== "127.0.0.1")?.bind;
+  return d.ports.find((p) => p.audience === "scrapers" && p.bind !== undefined)?.bind;
 }
 
 /**

@@ -31,7 +31,7 @@ export type PortAudience =
   | "clients"
   /** Only the services that scrape its service (`scrapes`): a debug or metrics listener. */
   | "scrapers"
-  /** Only the service itself (its probe): the listener binds loopback. */
+  /** Only the service itself (its probe): loopback on Docker; on a cluster no policy admits a pod. */
   | "self";
 
 /** A port a service listens on. */

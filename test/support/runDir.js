@@ -10,12 +10,12 @@ const path = require("path");
 const RUN_DIR_ENV = "REGSTACK_TEST_RUN_DIR";
 
 async function setup() {
-  process.env[RUN_DIR_ENV] = mkdtempSync(path.join(tmpdir(), "regstack-test-run-"));
+  process.env[RUN_DIR_ENV] = mkdtempSync(path.join(tmpdir(), "regstack-run-"));
 }
 
 async function teardown() {
   const dir = process.env[RUN_DIR_ENV];
-  if (dir && path.basename(dir).startsWith("regstack-test-run-")) rmSync(dir, { recursive: true, force: true });
+  if (dir && path.basename(dir).startsWith("regstack-run-")) rmSync(dir, { recursive: true, force: true });
 }
 
 module.exports = { setup, teardown };

@@ -53,7 +53,7 @@ function configFileOf(args: DistributionArgs): { content: pulumi.Input<string>; 
 
 export function distributionService(args: DistributionArgs): ServiceDescription {
   const image: ImageRole = args.version === "3" ? "registry3" : "registry28";
-  const listeners = args.listeners;
+  const { listeners } = args;
   const config = configFileOf(args);
   const secretEnv: Record<string, Secret> = { [registrySecretEnv.httpSecret]: args.httpSecret };
   if (args.redisPassword) secretEnv[registrySecretEnv.redisPassword] = args.redisPassword;
