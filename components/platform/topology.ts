@@ -105,12 +105,10 @@ export function scrapeAlias(id: string): string {
  */
 export function registryListeners(spec: PlatformSpec, id: string): RegistryListeners {
   const scraped = spec.monitoring !== undefined;
-  const target = spec.target;
-  if (target.kind === "docker" && target.mode.kind !== "swarm") {
-    return scraped ? { api: id, debug: scrapeAlias(id), debugAudience: "scrapers", scrapeHost: scrapeAlias(id) } : { api: id, debug: "127.0.0.1", debugAudience: "self" };
-  }
-  if (target.kind === "kubernetes") return { api: "", debug: "", debugAudience: scraped ? "scrapers" : "self", scrapeHost: scraped ? id : undefined };
-  return scraped ? { api: "", debug: "", debugAudience: "scrapers", scrapeHost: id } : { api: "", debug: "127.0.0.1", debugAudience: "self" };
+  const perNetwork = spec.target.kind === "docker" && spec.target.mode.kind !== "swarm";
+  if (!scraped) return { api: perNetwork ? id : "", debug: spec.target.kind === "kubernetes" ? "" : "127.0.0.1", debugAudience: "self" };
+  const scrapeHost = perNetwork ? scrapeAlias(id) : id;
+  return { api: perNetwork ? id : "", debug: perNetwork ? scrapeHost : "", debugAudience: "scrapers", scrapeHost };
 }
 
 /**
